@@ -1,0 +1,47 @@
+"""The builder's exceptions: each one is a single line a clinician can act on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class HandoutError(Exception):
+    """Something the user can fix; str() names the file and, where known, the line."""
+
+    def __init__(self, message: str, path: Path | str | None = None, line: int | None = None):
+        self.message = message
+        self.path = Path(path) if path is not None else None
+        self.line = line
+        super().__init__(str(self))
+
+    def where(self) -> str:
+        if self.path is None:
+            return ""
+        shown = self.path
+        if shown.is_absolute() and shown.is_relative_to(Path.cwd()):
+            shown = shown.relative_to(Path.cwd())
+        return f"{shown}:{self.line}" if self.line else str(shown)
+
+    def __str__(self) -> str:
+        where = self.where()
+        return f"{where}: {self.message}" if where else self.message
+
+
+class ContentError(HandoutError):
+    """A handout's text or front matter is wrong."""
+
+
+class BrandError(HandoutError):
+    """The brand file or the site settings are wrong."""
+
+
+class LayoutError(HandoutError):
+    """A layout is missing or failed to fill."""
+
+
+class RenderError(HandoutError):
+    """WeasyPrint could not turn a handout into a PDF, or it asked for a forbidden resource."""
+
+
+class OutputError(HandoutError):
+    """A PDF or the manifest could not be written."""
