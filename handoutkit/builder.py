@@ -43,9 +43,10 @@ class Result:
 
 
 def handout_files(root: Path) -> list[Path]:
-    """handouts/**/*.md in a stable order (folders let a clinic keep languages apart)."""
+    """handouts/**/*.md, top folder first, then by path (folders let a clinic keep languages apart)."""
     folder = root / "handouts"
-    return sorted(p for p in folder.rglob("*.md") if p.is_file() and not p.name.startswith("."))
+    files = [p for p in folder.rglob("*.md") if p.is_file() and not p.name.startswith(".")]
+    return sorted(files, key=lambda p: (len(p.relative_to(folder).parts), p))
 
 
 def load_library(root: Path, site: Site | None = None) -> Library:

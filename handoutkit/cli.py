@@ -63,10 +63,10 @@ def run_build(root: Path, slugs: list[str], out: Path) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except HandoutError as exc:  # the brand, site settings or a layout: nothing could be built
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {exc.describe(root)}", file=sys.stderr)
         return EXIT_FAILED
     for error in result.errors:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {error.describe(root)}", file=sys.stderr)
     handouts, cards = len(result.handouts), len(result.cards)
     summary = (f"built {handouts} handout{'s' * (handouts != 1)} and {cards} card{'s' * (cards != 1)} "
                f"in {result.seconds:.1f} s")

@@ -14,17 +14,22 @@ class HandoutError(Exception):
         self.line = line
         super().__init__(str(self))
 
-    def where(self) -> str:
+    def where(self, root: Path | None = None) -> str:
+        """'handouts/x.md:4', relative to root (default: the current folder) when the file is inside it."""
         if self.path is None:
             return ""
-        shown = self.path
-        if shown.is_absolute() and shown.is_relative_to(Path.cwd()):
-            shown = shown.relative_to(Path.cwd())
+        shown, base = self.path, root or Path.cwd()
+        if shown.is_absolute() and shown.is_relative_to(base):
+            shown = shown.relative_to(base)
         return f"{shown}:{self.line}" if self.line else str(shown)
 
-    def __str__(self) -> str:
-        where = self.where()
+    def describe(self, root: Path | None = None) -> str:
+        """The one-line message, with the file named relative to root."""
+        where = self.where(root)
         return f"{where}: {self.message}" if where else self.message
+
+    def __str__(self) -> str:
+        return self.describe()
 
 
 class ContentError(HandoutError):

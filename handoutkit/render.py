@@ -74,19 +74,23 @@ class Renderer:
         """Lay out html; refusals and WeasyPrint failures become a RenderError naming source."""
         self.fetcher.refused.clear()
         try:
+            stylesheets = [self.stylesheet(c) for c in css]
             document = weasyprint.HTML(
                 string=html, base_url=base.as_uri() + "/", url_fetcher=self.fetcher
             ).render(
-                stylesheets=[self.stylesheet(c) for c in css],
+                stylesheets=stylesheets,
                 font_config=self.font_config,
                 cache=self.image_cache,
                 **PDF_OPTIONS,
             )
-        except FatalURLFetchingError:
-            document = None
+        except FatalURLFetchingError as exc:
+            refused = self.fetcher.refused[0] if self.fetcher.refused else str(exc)
+            raise RenderError(
+                f"refused to load '{refused}': only files inside the project may be used", source
+            ) from None
         except Exception as exc:  # WeasyPrint raises many kinds; each means this handout failed
             raise RenderError(f"could not lay out the PDF: {type(exc).__name__}: {exc}", source) from None
-        if self.fetcher.refused:
+        if self.fetcher.refused:  # a refusal WeasyPrint caught and only logged
             raise RenderError(
                 f"refused to load '{self.fetcher.refused[0]}': only files inside the project may be used",
                 source,

@@ -27,7 +27,16 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = Fal
     return yaml.SafeLoader.construct_mapping(loader, node, deep)
 
 
+def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode):
+    """A date-shaped value that is no real date (2026-02-30) stays text, so validation can name it."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 def _lines_of(node: yaml.Node, prefix: tuple, first_line: int, out: dict[tuple, int]) -> None:
