@@ -108,13 +108,12 @@ def build(root: Path, out: Path, slugs: list[str] | None = None,
     for handout in chosen:
         try:
             filled = layouts.handout(handout)
-            document = renderer.render(filled.html, filled.css, handout.path.parent, handout.path)
-            pdf = renderer.pdf_bytes(document, handout.slug)
+            pdf, pages = renderer.pdf(filled.html, filled.css, handout.path.parent, handout.path, handout.slug)
             card = None
             if handout.meta.summary:
-                filled_card = layouts.card(handout)
-                card_doc = renderer.render(filled_card.html, filled_card.css, handout.path.parent, handout.path)
-                card = renderer.pdf_bytes(card_doc, f"{handout.slug}-card")
+                filled = layouts.card(handout)
+                card, _ = renderer.pdf(filled.html, filled.css, handout.path.parent, handout.path,
+                                       f"{handout.slug}-card")
             write_atomic(out / "handouts" / f"{handout.slug}.pdf", pdf)
             if card:
                 write_atomic(out / "cards" / f"{handout.slug}.pdf", card)
@@ -129,11 +128,11 @@ def build(root: Path, out: Path, slugs: list[str] | None = None,
             "version": handout.meta.version,
             "reviewed": handout.meta.reviewed.isoformat() if handout.meta.reviewed else None,
             "language": handout.language,
-            "pages": len(document.pages),
+            "pages": pages,
             "sha256": sha256(pdf),
         }
         result.handouts.append(handout.slug)
-        progress(f"built {handout.slug} ({len(document.pages)} pages)")
+        progress(f"built {handout.slug} ({pages} page{'s' * (pages != 1)})")
     if not slugs:
         for gone in set(manifest) - set(library.handouts) - {slug_for(e.path) for e in library.errors}:
             del manifest[gone]

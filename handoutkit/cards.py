@@ -37,8 +37,9 @@ def card_sheet(cards: list[bytes], site: Site, layouts: Layouts, renderer) -> by
     slots = grid(sheet, card)
     pages = -(-len(cards) // len(slots))
     filled = layouts.sheet_marks(slots, sheet, site.settings.language, pages)
-    marks = renderer.render(filled.html, filled.css, site.root / "layouts", site.root / "layouts" / "card-sheet.html")
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(renderer.pdf_bytes(marks, "cards-sheet"))))
+    layout = site.root / "layouts"
+    marks, _ = renderer.pdf(filled.html, filled.css, layout, layout / "card-sheet.html", "cards-sheet")
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(marks)))
     for i, data in enumerate(cards):
         page = writer.pages[i // len(slots)]
         x, y, w, h = slots[i % len(slots)]

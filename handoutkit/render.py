@@ -44,7 +44,7 @@ class Fetcher(URLFetcher):
         target = self.allows(url)
         if target is None:
             self.refused.append(url)
-            raise FatalURLFetchingError(f"refused to load {url}")
+            raise FatalURLFetchingError(url)
         return URLFetcherResponse(url, body=target.read_bytes())
 
 
@@ -70,8 +70,12 @@ class Renderer:
             )
         return self._css[key]
 
-    def render(self, html: str, css: list[str], base: Path, source: Path):
-        """Lay out html; refusals and WeasyPrint failures become a RenderError naming source."""
+    def pdf(self, html: str, css: list[str], base: Path, source: Path, identifier: str) -> tuple[bytes, int]:
+        """Lay out and write html as PDF bytes and its page count.
+
+        Refused resources and WeasyPrint failures become a RenderError naming source; identifier
+        makes the PDF's file id stable from build to build.
+        """
         self.fetcher.refused.clear()
         try:
             stylesheets = [self.stylesheet(c) for c in css]
@@ -83,22 +87,17 @@ class Renderer:
                 cache=self.image_cache,
                 **PDF_OPTIONS,
             )
+            # SVG images load what they reference while the PDF is drawn, so refusals are checked after.
+            data = document.write_pdf(
+                pdf_identifier=hashlib.md5(identifier.encode()).hexdigest().encode(), **PDF_OPTIONS
+            )
         except FatalURLFetchingError as exc:
-            refused = self.fetcher.refused[0] if self.fetcher.refused else str(exc)
-            raise RenderError(
-                f"refused to load '{refused}': only files inside the project may be used", source
-            ) from None
+            self.fetcher.refused.append(str(exc))
         except Exception as exc:  # WeasyPrint raises many kinds; each means this handout failed
             raise RenderError(f"could not lay out the PDF: {type(exc).__name__}: {exc}", source) from None
-        if self.fetcher.refused:  # a refusal WeasyPrint caught and only logged
+        if self.fetcher.refused:
             raise RenderError(
                 f"refused to load '{self.fetcher.refused[0]}': only files inside the project may be used",
                 source,
             )
-        return document
-
-    def pdf_bytes(self, document, identifier: str) -> bytes:
-        """The PDF of a laid-out document; identifier makes the file id stable across builds."""
-        return document.write_pdf(
-            pdf_identifier=hashlib.md5(identifier.encode()).hexdigest().encode(), **PDF_OPTIONS
-        )
+        return data, len(document.pages)
