@@ -23,6 +23,7 @@ build: $(VENV)/.installed
 	$(BIN)/python build.py build
 
 test: $(VENV)/.installed-test
+	$(BIN)/ruff check handoutkit tests build.py
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed-test
