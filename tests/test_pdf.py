@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from handoutkit.cli import main
 from tests.conftest import REPO, SEED, pdf_text
 
-SEED_TEXT = REPO.parent / "shared" / "seeds" / "ketamine-depression.txt"  # the clinic's article as given
+SEED_TEXT = REPO / "tests" / "fixtures" / "ketamine-depression.txt"  # the article as the clinic gave it
 HEADINGS = ["Rapid Relief", "Treatment-Resistant Depression", "Neuroplasticity and “Resetting”",
             "Short-Term vs. Long-Term Outcomes", "Safety and Considerations"]
 NAVIGATION = ["Previous", "Next", "Using Ketamine Therapy for Anxiety and Panic Disorders",
