@@ -142,7 +142,10 @@ def build(root: Path, out: Path, slugs: list[str] | None = None,
             write_atomic(out / "cards-sheet.pdf", card_sheet(all_cards, site, layouts, renderer))
         except HandoutError as exc:
             result.errors.append(exc)
-    write_manifest(manifest_path, manifest)
+    try:
+        write_manifest(manifest_path, manifest)
+    except HandoutError as exc:
+        result.errors.append(exc)
     result.seconds = time.perf_counter() - started
     return result
 

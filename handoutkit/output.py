@@ -16,6 +16,9 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except (FileExistsError, NotADirectoryError):
+        blocker = next(p for p in [path.parent, *path.parent.parents] if p.exists() and not p.is_dir())
+        raise OutputError(f"cannot write: {blocker} is a file, not a folder", path) from None
     except OSError as exc:
         raise OutputError(f"cannot write: {exc.strerror}", path) from None
     try:
