@@ -28,6 +28,8 @@ class Settings(BaseModel):
     card_size: Literal["4x6", "5x7", "a6"] = "4x6"
     language: str = Field("en", pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
     review_months: int = Field(24, ge=1, le=120)
+    # Installed (fontpkg) families used for characters the brand's fonts lack, e.g. names in other scripts.
+    fallback_fonts: list[str] = ["Noto Sans", "Noto Sans Arabic"]
 
 
 class Contact(BaseModel):
@@ -56,8 +58,9 @@ class Site:
     short_name: str
     logo: Path
     colors: dict[str, str]
-    body_font: str
+    body_font: str  # CSS font-family lists
     heading_font: str
+    personal_font: str  # for text typed at the desk: the body font, then the fallbacks
     heading_weight: int
     body_size: str
     line_height: float
@@ -128,6 +131,11 @@ def _font_faces(family: str, path: Path) -> list[FontFace]:
     return faces
 
 
+def _stack(family: str, fallbacks: list[str]) -> str:
+    """A CSS font-family list: the brand's family, then the fallbacks."""
+    return ", ".join(f'"{f}"' for f in dict.fromkeys([family, *fallbacks]))
+
+
 def load_site(root: Path) -> Site:
     """Read and check styles/brand.yml and styles/site.yml."""
     root = root.resolve()
@@ -166,8 +174,10 @@ def load_site(root: Path) -> Site:
     if not isinstance(contact_data, dict):
         raise BrandError("defaults.handouts (phone, website, address) is missing", path)
     contact = check_model(Contact, contact_data, {}, path, 1, BrandError)
-    families = {need(base.family, "typography.base.family"), headings.family or base.family}
-    fonts = tuple(f for fam in sorted(families) for f in _font_faces(fam, path))
+    families = [need(base.family, "typography.base.family"), headings.family or base.family,
+                *settings.fallback_fonts]
+    families = list(dict.fromkeys(families))
+    fonts = tuple(f for fam in families for f in _font_faces(fam, path))
     heading_weight = headings.weight if isinstance(headings.weight, int) else 700
     return Site(
         root=root,
@@ -175,8 +185,9 @@ def load_site(root: Path) -> Site:
         short_name=meta.name.short or name,
         logo=logo_file,
         colors={**palette, **colors},
-        body_font=base.family,
-        heading_font=headings.family or base.family,
+        body_font=_stack(base.family, []),
+        heading_font=_stack(headings.family or base.family, []),
+        personal_font=_stack(base.family, settings.fallback_fonts),
         heading_weight=heading_weight,
         body_size=str(base.size or "12.5pt"),
         line_height=float(base.line_height or 1.45),

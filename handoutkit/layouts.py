@@ -67,8 +67,9 @@ class Layouts:
         s = self.site
         props = {f"--brand-{k}": v for k, v in s.colors.items()}
         props |= {
-            "--brand-body-font": f'"{s.body_font}"',
-            "--brand-heading-font": f'"{s.heading_font}"',
+            "--brand-body-font": s.body_font,
+            "--brand-heading-font": s.heading_font,
+            "--brand-personal-font": s.personal_font,
             "--brand-heading-weight": str(s.heading_weight),
             "--brand-body-size": s.body_size,
             "--brand-line-height": str(s.line_height),

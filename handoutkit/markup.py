@@ -12,12 +12,13 @@ import nh3
 from markupsafe import Markup
 
 from .errors import ContentError
+from .writein import WriteInExtension
 
 TAGS = {
     "p", "br", "hr", "strong", "em", "b", "i", "u", "s", "sup", "sub", "small", "mark", "span",
     "ul", "ol", "li", "dl", "dt", "dd", "blockquote", "h3", "h4", "h5", "h6",
     "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td",
-    "a", "img", "figure", "figcaption", "abbr", "code", "pre", "input",
+    "a", "img", "figure", "figcaption", "abbr", "code", "pre", "div", "label",
 }
 ATTRIBUTES = {
     "a": {"href", "title"},
@@ -26,8 +27,16 @@ ATTRIBUTES = {
     "td": {"colspan", "rowspan", "align"},
     "abbr": {"title"},
     "ol": {"start"},
-    "input": {"type", "checked", "disabled"},
 }
+# Classes the builder's own Markdown extensions produce (task lists, write-in spaces); no others survive.
+CLASSES = {
+    "ul": {"task-list"},
+    "li": {"task-list-item"},
+    "label": {"task-list-control"},
+    "span": {"task-list-indicator", "checked", "write-in-rule", "write-in-blank"},
+    "div": {"write-in"},
+}
+_CHECKED = re.compile(r'<input type="checkbox" disabled(?: checked)?/?>')
 URL_SCHEMES = {"http", "https", "mailto", "tel", "data"}
 # Attributes whose URL the PDF renderer would fetch (links with rel=attachment are embedded).
 _FETCHED = {"src", "srcset", "data", "poster", "background", "xlink:href"}
@@ -81,11 +90,18 @@ def to_html(text: str, path: Path, source: str, assets: tuple[Path, ...], line: 
     if not text:
         return Markup("")
     md = markdown.Markdown(
-        extensions=["tables", "sane_lists"],
-        extension_configs={"tables": {"use_align_attribute": True}},
+        extensions=["tables", "sane_lists", "pymdownx.tasklist", WriteInExtension()],
+        extension_configs={
+            "tables": {"use_align_attribute": True},
+            "pymdownx.tasklist": {"custom_checkbox": True},
+        },
         output_format="html",
     )
     raw = md.convert(text)
+    # A ticked box keeps its tick as a class once the form control itself is removed.
+    raw = raw.replace('<input type="checkbox" disabled checked/><span class="task-list-indicator">',
+                      '<span class="task-list-indicator checked">')
+    raw = _CHECKED.sub("", raw)
     finder = _Resources()
     finder.feed(raw)
     for url in finder.urls:
@@ -99,5 +115,6 @@ def to_html(text: str, path: Path, source: str, assets: tuple[Path, ...], line: 
         url_schemes=URL_SCHEMES,
         link_rel=None,
         strip_comments=True,
+        allowed_classes=CLASSES,
     )
     return Markup(clean)
