@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import time
 from collections.abc import Callable
@@ -10,9 +11,10 @@ from pathlib import Path
 
 from .brand import Site, load_site
 from .content import Handout, load_handout, slug_for
-from .errors import ContentError, HandoutError
+from .errors import ContentError, HandoutError, PacketError
 from .layouts import Layouts
 from .output import read_manifest, sha256, write_atomic, write_manifest
+from .packets import Packet, Personal, load_packets
 
 
 class UnknownHandout(HandoutError):
@@ -34,6 +36,7 @@ class Result:
 
     handouts: list[str] = field(default_factory=list)
     cards: list[str] = field(default_factory=list)
+    packets: list[str] = field(default_factory=list)
     errors: list[HandoutError] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -142,6 +145,18 @@ def build(root: Path, out: Path, slugs: list[str] | None = None,
             write_atomic(out / "cards-sheet.pdf", card_sheet(all_cards, site, layouts, renderer))
         except HandoutError as exc:
             result.errors.append(exc)
+    if not slugs:
+        pdfs = {slug: (out / "handouts" / f"{slug}.pdf") for slug in library.handouts}
+        for name, packet, error in _packets(library):
+            try:
+                if error:
+                    raise error
+                data = packet_pdf(library, name, packet, _read(pdfs), _read(_card_files(out, library)),
+                                  layouts, renderer, Personal(), packet.sides == "duplex", False, dt.date.today())
+                write_atomic(out / "packets" / f"{name}.pdf", data)
+                result.packets.append(name)
+            except HandoutError as exc:
+                result.errors.append(exc)
     try:
         write_manifest(manifest_path, manifest)
     except HandoutError as exc:
@@ -161,3 +176,43 @@ def _all_cards(out: Path, library: Library, fresh: dict[str, bytes]) -> list[byt
         elif (out / "cards" / f"{slug}.pdf").is_file():
             cards.append((out / "cards" / f"{slug}.pdf").read_bytes())
     return cards
+
+
+def _card_files(out: Path, library: Library) -> dict[str, Path]:
+    return {slug: out / "cards" / f"{slug}.pdf" for slug, h in library.handouts.items() if h.meta.summary}
+
+
+def _read(files: dict[str, Path]) -> dict[str, bytes]:
+    return {slug: path.read_bytes() for slug, path in files.items() if path.is_file()}
+
+
+def _packets(library: Library):
+    """(name, packet, None) for each valid packet and (None, None, error) for each broken one."""
+    packets = load_packets(library.site.root, set(library.handouts) | {slug_for(e.path) for e in library.errors})
+    for error in packets.errors:
+        yield None, None, error
+    for name, packet in packets.packets.items():
+        yield name, packet, None
+
+
+def packet_pdf(library: Library, name: str, packet: Packet, pdfs: dict[str, bytes], cards: dict[str, bytes],
+               layouts: Layouts, renderer, personal: Personal, duplex: bool, allow_overdue: bool,
+               today: dt.date) -> bytes:
+    """Assemble a packet from rendered handout PDFs; overdue or failed handouts are refused by name."""
+    from .assemble import Part, assemble
+    from .cards import card_sheet
+
+    parts = []
+    for slug in packet.handouts:
+        handout = library.handouts.get(slug)
+        if handout is None or slug not in pdfs:
+            raise PacketError(f"packet '{name}': handout '{slug}' did not build; fix it first")
+        due = library.site.next_review(handout.meta.reviewed) if handout.meta.reviewed else None
+        overdue = due if due and due < today else None
+        if overdue and not allow_overdue:
+            raise PacketError(f"packet '{name}': handout '{slug}' was due for review on {due.isoformat()}; "
+                              "review it, or use --allow-overdue to print it marked 'Review overdue'")
+        parts.append(Part(handout, pdfs[slug], overdue))
+    own_cards = [cards[s] for s in packet.handouts if s in cards] if packet.cards else []
+    sheet = card_sheet(own_cards, library.site, layouts, renderer) if own_cards else None
+    return assemble(packet, parts, sheet, library.site, layouts, renderer, personal, duplex)

@@ -50,3 +50,7 @@ class RenderError(HandoutError):
 
 class OutputError(HandoutError):
     """A PDF or the manifest could not be written."""
+
+
+class PacketError(HandoutError):
+    """A packet definition, or what was typed to personalise one, is wrong."""

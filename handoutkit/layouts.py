@@ -137,6 +137,19 @@ class Layouts:
         """The summary card of a handout that has a summary."""
         return self._fill("card", "card.css", handout.path, self.site.card_size, **self._handout_context(handout))
 
+    def packet_cover(self, packet, placed, personal, overdue) -> Filled:
+        """The packet's cover, then the overlay pages: a blank back, the personal line, overdue marks."""
+        language = self.site.settings.language
+        t = self.labels_for(language)
+        return self._fill("packet-cover", "cover.css", None, self.site.page_size, packet=packet, placed=placed,
+                          personal=personal, overdue=overdue, lang=language, t=t,
+                          day=self.day(personal.date, language) if personal.date else "",
+                          month=lambda d: self.month(d, language))
+
+    def day(self, date: dt.date, language: str = "en") -> str:
+        """'27 Nov 2026' in the site's language: unambiguous wherever it is read."""
+        return f"{date.day} {self.month(date, language)}"
+
     def sheet_marks(self, slots: list[tuple[float, float, float, float]], sheet: tuple[float, float],
                     language: str, pages: int) -> Filled:
         """Pages with crop marks around each card slot (in points); cards are placed on them afterwards."""
