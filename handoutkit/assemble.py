@@ -6,8 +6,7 @@ import datetime as dt
 import io
 from dataclasses import dataclass
 
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import NameObject, TextStringObject
+import pikepdf
 
 from .brand import Site
 from .content import Handout
@@ -26,9 +25,11 @@ class Part:
 
 @dataclass(frozen=True)
 class Placed:
+    """A part with the packet page it starts on, as the cover lists it."""
+
     title: str
     start: int  # 1-based page of the packet
-    reader: PdfReader
+    pdf: pikepdf.Pdf
     overdue_since: dt.date | None
 
 
@@ -39,9 +40,9 @@ def _place(parts: list[Part], cards: bytes | None, cards_title: str, duplex: boo
     if cards:
         items.append((cards_title, cards, None))
     for title, data, overdue in items:
-        reader = PdfReader(io.BytesIO(data))
-        placed.append(Placed(title, page + 1, reader, overdue))
-        page += len(reader.pages)
+        pdf = pikepdf.Pdf.open(io.BytesIO(data))
+        placed.append(Placed(title, page + 1, pdf, overdue))
+        page += len(pdf.pages)
         if duplex and page % 2:
             page += 1
     return placed, page
@@ -49,46 +50,57 @@ def _place(parts: list[Part], cards: bytes | None, cards_title: str, duplex: boo
 
 def assemble(packet: Packet, parts: list[Part], cards: bytes | None, site: Site, layouts: Layouts, renderer,
              personal: Personal, duplex: bool) -> bytes:
-    """The packet as one PDF; personal details go on the cover and in a small line on every page."""
+    """The packet as one PDF; personal details go on the cover and in a small line on every page.
+
+    Everything happens in memory: nothing about the patient is written anywhere but the returned bytes.
+    """
     t = layouts.labels_for(site.settings.language)
     placed, total = _place(parts, cards, t["summary_cards"], duplex)
     overdue = [p for p in placed if p.overdue_since]
     filled = layouts.packet_cover(packet, placed, personal, overdue)
-    data, _ = renderer.pdf(filled.html, filled.css, site.root / "layouts", site.root / "layouts" / "packet-cover.html",
-                           "packet")
-    extras = PdfReader(io.BytesIO(data)).pages
-    cover, blank, stamp = extras[0], extras[1], extras[2] if personal else None
-    marks = {id(p): extras[3 + i] for i, p in enumerate(overdue)}
+    folder = site.root / "layouts"
+    data, _ = renderer.pdf(filled.html, filled.css, folder, folder / "packet-cover.html", "packet", tagged=False)
+    extras = pikepdf.Pdf.open(io.BytesIO(data))
 
-    writer = PdfWriter()
+    out = pikepdf.Pdf.new()
+    out.pages.append(extras.pages[0])
+    cover = out.pages[0]
+    size = (float(cover.mediabox[2]), float(cover.mediabox[3]))
 
-    def add(page, *overlays):
-        added = writer.add_page(page)
-        for overlay in overlays:
-            if overlay is not None:
-                added.merge_page(overlay)
-        return added
+    def form(index: int) -> pikepdf.Object:
+        return out.copy_foreign(extras.pages[index].as_form_xobject())
 
-    def add_blank():
-        box = cover.mediabox
-        added = writer.add_blank_page(box.width, box.height)
-        for overlay in (blank, stamp):
-            if overlay is not None:
-                added.merge_page(overlay)
+    blank = form(1)
+    stamp = form(2) if personal else None
+    first_mark = 3 if personal else 2
+    marks = {id(p): form(first_mark + i) for i, p in enumerate(overdue)}
 
-    add(cover, stamp)
+    def overlay(page: pikepdf.Page, *forms) -> None:
+        for xobject in forms:
+            if xobject is not None:
+                page.add_overlay(xobject, shrink=False, expand=False)
+
+    def add_blank() -> None:
+        overlay(out.add_blank_page(page_size=size), blank, stamp)
+
+    overlay(cover, stamp)
     if duplex:
         add_blank()
+    bookmarks = []
     for part in placed:
-        first = len(writer.pages)
-        for page in part.reader.pages:
-            add(page, stamp, marks.get(id(part)))
-        writer.add_outline_item(part.title, first)
-        if duplex and len(writer.pages) % 2:
+        bookmarks.append((part.title, len(out.pages)))
+        for page in part.pdf.pages:
+            out.pages.append(page)
+            overlay(out.pages[-1], stamp, marks.get(id(part)))
+        if duplex and len(out.pages) % 2:
             add_blank()
-    assert len(writer.pages) == total
-    writer.add_metadata({"/Title": packet.title, "/Author": site.name, "/Subject": packet.description or packet.title})
-    writer._root_object[NameObject("/Lang")] = TextStringObject(site.settings.language)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    assert len(out.pages) == total
+    with out.open_outline() as outline:
+        outline.root.extend(pikepdf.OutlineItem(title, page) for title, page in bookmarks)
+    out.docinfo["/Title"] = packet.title
+    out.docinfo["/Author"] = site.name
+    out.docinfo["/Subject"] = packet.description or packet.title
+    out.Root.Lang = pikepdf.String(site.settings.language)
+    buffer = io.BytesIO()
+    out.save(buffer, deterministic_id=True)
+    return buffer.getvalue()

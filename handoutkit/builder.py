@@ -81,7 +81,7 @@ def select(library: Library, slugs: list[str]) -> list[Handout]:
     """The handouts named on the command line (all when none are); unknown names are a usage error."""
     if not slugs:
         return list(library.handouts.values())
-    known = set(library.handouts) | {slug_for(e.path) for e in library.errors if e.path}
+    known = known_slugs(library)
     for slug in slugs:
         if slug not in known:
             close = difflib.get_close_matches(slug, sorted(known), n=1)
@@ -186,11 +186,16 @@ def _read(files: dict[str, Path]) -> dict[str, bytes]:
     return {slug: path.read_bytes() for slug, path in files.items() if path.is_file()}
 
 
+def known_slugs(library: Library) -> set[str]:
+    """Every handout's slug, including those that failed to load."""
+    return set(library.handouts) | {slug_for(e.path) for e in library.errors if e.path}
+
+
 def _packets(library: Library):
-    """(name, packet, None) for each valid packet and (None, None, error) for each broken one."""
-    packets = load_packets(library.site.root, set(library.handouts) | {slug_for(e.path) for e in library.errors})
-    for error in packets.errors:
-        yield None, None, error
+    """(name, packet, None) for each valid packet and (name, None, error) for each broken one."""
+    packets = load_packets(library.site.root, known_slugs(library))
+    for name, error in packets.errors.items():
+        yield name, None, error
     for name, packet in packets.packets.items():
         yield name, packet, None
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 
-from pypdf import PdfReader, PdfWriter, Transformation
+import pikepdf
 
 from .brand import Site
 from .layouts import Layouts
@@ -13,6 +14,7 @@ from .layouts import Layouts
 PT = {"in": 72.0, "mm": 72.0 / 25.4, "pt": 1.0}
 EDGE = 0.5 * 72  # room for crop marks, well inside the printer's unprintable 0.25 in edge
 GAP = 0.25 * 72  # space between cards, so each has its own cut lines
+_SHEETS: dict[str, bytes] = {}  # finished sheets by a hash of everything in them: packets reuse them
 
 
 def points(length: str) -> float:
@@ -37,15 +39,25 @@ def card_sheet(cards: list[bytes], site: Site, layouts: Layouts, renderer) -> by
     slots = grid(sheet, card)
     pages = -(-len(cards) // len(slots))
     filled = layouts.sheet_marks(slots, sheet, site.settings.language, pages)
-    layout = site.root / "layouts"
-    marks, _ = renderer.pdf(filled.html, filled.css, layout, layout / "card-sheet.html", "cards-sheet")
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(marks)))
+    key = hashlib.sha256("\0".join([filled.html, *filled.css]).encode())
+    for data in cards:
+        key.update(hashlib.sha256(data).digest())
+    if key.hexdigest() in _SHEETS:
+        return _SHEETS[key.hexdigest()]
+    folder = site.root / "layouts"
+    marks, _ = renderer.pdf(filled.html, filled.css, folder, folder / "card-sheet.html", "cards-sheet")
+    pdf = pikepdf.Pdf.open(io.BytesIO(marks))
     for i, data in enumerate(cards):
-        page = writer.pages[i // len(slots)]
         x, y, w, h = slots[i % len(slots)]
-        card_page = PdfReader(io.BytesIO(data)).pages[0]
-        page.merge_transformed_page(card_page, Transformation().translate(x, sheet[1] - y - h))
-    writer.add_metadata({"/Title": f"{site.name}: summary cards", "/Author": site.name})
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+        card_pdf = pikepdf.Pdf.open(io.BytesIO(data))
+        xobject = pdf.copy_foreign(card_pdf.pages[0].as_form_xobject())
+        bottom = sheet[1] - y - h
+        pdf.pages[i // len(slots)].add_overlay(xobject, pikepdf.Rectangle(x, bottom, x + w, bottom + h))
+    pdf.docinfo["/Title"] = f"{site.name}: summary cards"
+    pdf.docinfo["/Author"] = site.name
+    buffer = io.BytesIO()
+    pdf.save(buffer, deterministic_id=True)
+    if len(_SHEETS) > 64:
+        _SHEETS.clear()
+    _SHEETS[key.hexdigest()] = buffer.getvalue()
+    return buffer.getvalue()

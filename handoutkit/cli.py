@@ -36,6 +36,27 @@ def parser(project: Path) -> argparse.ArgumentParser:
     b.add_argument("slugs", nargs="*", metavar="SLUG", help="only these handouts (default: all)")
     b.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: PROJECT/dist)")
 
+    k = commands.add_parser(
+        "packet", help="assemble a packet of handouts into one PDF, optionally for one patient",
+        description="Assemble a packet from handouts/packets.yml: a cover, the handouts in order, the summary "
+                    "cards if the packet has them. Personal details go only into the PDF written.")
+    k.add_argument("name", metavar="NAME", help="a packet defined in handouts/packets.yml")
+    k.add_argument("--for", dest="patient", default="", metavar="NAME", help="the patient's full name")
+    k.add_argument("--date", type=_date, metavar="YYYY-MM-DD",
+                   help="date on the cover and every page (default: today, when --for is given)")
+    k.add_argument("--clinician", default="", metavar="NAME", help="who prepared the packet")
+    k.add_argument("--note", default="", help="a short note printed in the cover's note box")
+    sides = k.add_mutually_exclusive_group()
+    sides.add_argument("--simplex", dest="duplex", action="store_false", default=None,
+                       help="one-sided printing: no blank backs")
+    sides.add_argument("--duplex", dest="duplex", action="store_true",
+                       help="two-sided printing: every handout starts on a front page")
+    k.add_argument("--allow-overdue", action="store_true",
+                   help="include handouts past their review date, marked 'Review overdue'")
+    k.add_argument("-o", "--output", type=Path, metavar="FILE",
+                   help="where to write (default: dist/packets/NAME.pdf, or NAME-personal.pdf in the current "
+                        "folder when personalised)")
+
     n = commands.add_parser("new", help="start a new handout from a valid template",
                             description="Write handouts/SLUG.md with front matter and example sections.")
     n.add_argument("slug", metavar="SLUG", help="file name: lower-case letters, digits and hyphens")
@@ -48,9 +69,41 @@ def main(argv: list[str] | None = None, project: Path | None = None) -> int:
     root = args.project.resolve()
     if args.command == "new":
         return new(root, args.slug, args.title)
+    if args.command == "packet":
+        return packet(root, args)
     if args.command is None:  # plain `python build.py` builds everything
         return run_build(root, [], root / "dist")
     return run_build(root, args.slugs, args.out or root / "dist")
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date like 2026-11-27, got '{text}'") from None
+
+
+def packet(root: Path, args: argparse.Namespace, today: dt.date | None = None) -> int:
+    """Assemble one packet; what was typed for the patient is never printed, logged or kept."""
+    from .packets import check_personal
+    from .packets_run import PacketRun
+
+    today = today or dt.date.today()
+    try:
+        run = PacketRun(root, args.name)
+        personal = check_personal(run.library.site, args.patient, args.date or (today if args.patient else None),
+                                  args.clinician, args.note)
+        output = args.output or (Path.cwd() / f"{args.name}-personal.pdf" if personal
+                                 else root / "dist" / "packets" / f"{args.name}.pdf")
+        pages = run.write(output, personal, args.duplex, args.allow_overdue, today)
+    except UnknownHandout as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except HandoutError as exc:
+        print(f"error: {exc.describe(root)}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"wrote {output} ({pages} pages)")
+    return EXIT_OK
 
 
 def run_build(root: Path, slugs: list[str], out: Path) -> int:

@@ -42,32 +42,35 @@ class Packet(BaseModel):
 
 @dataclass(frozen=True)
 class Packets:
-    """The valid packets by name, and one error per broken one."""
+    """The valid packets by name, and the broken ones' errors by name (None: the whole file is broken)."""
 
     packets: dict[str, Packet]
-    errors: list[PacketError]
+    errors: dict[str | None, PacketError]
+
+    def error_for(self, name: str) -> PacketError | None:
+        return self.errors.get(name) or self.errors.get(None)
 
 
 def load_packets(root: Path, known: set[str]) -> Packets:
     """Read handouts/packets.yml; every packet is checked against the handouts that exist."""
     path = root / "handouts" / "packets.yml"
     if not path.exists():
-        return Packets({}, [])
+        return Packets({}, {})
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        return Packets({}, [PacketError(f"cannot read: {exc}", path)])
+        return Packets({}, {None: PacketError(f"cannot read: {exc}", path)})
     try:
         data, lines = load_mapping(text, path, 1, PacketError)
     except PacketError as exc:
-        return Packets({}, [exc])
-    packets, errors = {}, []
+        return Packets({}, {None: exc})
+    packets, errors = {}, {}
     for name, entry in data.items():
         own = {key[1:]: line for key, line in lines.items() if key[0] == name}
         try:
             packets[str(name)] = _check(str(name), entry, own, lines.get((name,), 1), path, known)
         except PacketError as exc:
-            errors.append(exc)
+            errors[str(name)] = exc
     return Packets(packets, errors)
 
 

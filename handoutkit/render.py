@@ -70,12 +70,15 @@ class Renderer:
             )
         return self._css[key]
 
-    def pdf(self, html: str, css: list[str], base: Path, source: Path, identifier: str) -> tuple[bytes, int]:
+    def pdf(self, html: str, css: list[str], base: Path, source: Path, identifier: str,
+            tagged: bool = True) -> tuple[bytes, int]:
         """Lay out and write html as PDF bytes and its page count.
 
         Refused resources and WeasyPrint failures become a RenderError naming source; identifier
-        makes the PDF's file id stable from build to build.
+        makes the PDF's file id stable from build to build. Pages that only serve as overlays for
+        other PDFs need no tags (tagged=False), which saves time at the front desk.
         """
+        options = PDF_OPTIONS if tagged else {}
         self.fetcher.refused.clear()
         try:
             stylesheets = [self.stylesheet(c) for c in css]
@@ -85,11 +88,11 @@ class Renderer:
                 stylesheets=stylesheets,
                 font_config=self.font_config,
                 cache=self.image_cache,
-                **PDF_OPTIONS,
+                **options,
             )
             # SVG images load what they reference while the PDF is drawn, so refusals are checked after.
             data = document.write_pdf(
-                pdf_identifier=hashlib.md5(identifier.encode()).hexdigest().encode(), **PDF_OPTIONS
+                pdf_identifier=hashlib.md5(identifier.encode()).hexdigest().encode(), **options
             )
         except FatalURLFetchingError as exc:
             self.fetcher.refused.append(str(exc))

@@ -116,7 +116,8 @@ def check_model(
         return model.model_validate(data, context=context)
     except ValidationError as exc:
         problems = [_problem(e, model, lines, path, first_line, error) for e in exc.errors()]
-        problems.sort(key=lambda p: p.line or 0)
+        # An unknown field is usually a typo of a missing one: name it first.
+        problems.sort(key=lambda p: ("unknown field" not in p.message, p.line or 0))
         raise problems[0] from None
 
 
