@@ -106,6 +106,10 @@ def packet(root: Path, args: argparse.Namespace, today: dt.date | None = None) -
     return EXIT_OK
 
 
+def _count(items: list, noun: str) -> str:
+    return f"{len(items)} {noun}{'s' * (len(items) != 1)}"
+
+
 def run_build(root: Path, slugs: list[str], out: Path) -> int:
     if not (root / "handouts").is_dir():
         print(f"error: no handouts/ folder in {root}", file=sys.stderr)
@@ -120,9 +124,10 @@ def run_build(root: Path, slugs: list[str], out: Path) -> int:
         return EXIT_FAILED
     for error in result.errors:
         print(f"error: {error.describe(root)}", file=sys.stderr)
-    handouts, cards = len(result.handouts), len(result.cards)
-    summary = (f"built {handouts} handout{'s' * (handouts != 1)} and {cards} card{'s' * (cards != 1)} "
-               f"in {result.seconds:.1f} s")
+    summary = f"built {_count(result.handouts, 'handout')} and {_count(result.cards, 'card')}"
+    if result.packets:
+        summary = summary.replace(" and ", ", ") + f" and {_count(result.packets, 'packet')}"
+    summary += f" in {result.seconds:.1f} s"
     if result.errors:
         summary += f"; {len(result.errors)} failed"
     print(summary)
