@@ -45,3 +45,7 @@ class RenderError(HandoutError):
 
 class OutputError(HandoutError):
     """A PDF or the manifest could not be written."""
+
+
+class CheckError(HandoutError):
+    """The check could not run: a broken word list, or a handout it could not lay out."""
