@@ -231,8 +231,8 @@ def print_report(run: CheckRun, strict: bool = False, report: Path | None = None
             console.print(f"  [cyan]{label:<13}[/] {escape(text)}")
         for f in sorted(c.findings, key=lambda f: SEVERITIES.index(f.severity)):
             section = f"{f.section}: " if f.section else ""
-            console.print(f"  [{_STYLE[f.severity]}]{f.severity:<7}[/] [dim]{escape(where(run, c, f))}[/]  "
-                          f"{escape(section + f.message)}")
+            place = f"[dim]{escape(where(run, c, f))}[/]  " if f.line else ""
+            console.print(f"  [{_STYLE[f.severity]}]{f.severity:<7}[/] {place}{escape(section + f.message)}")
         console.print()
     brand = run.brand
     console.print(f"[bold]brand[/]  [dim]{escape(shown(brand.file, run.root))}[/]")
