@@ -338,13 +338,17 @@ def page_counts(handouts: list[Handout], site: Site, manifest: Path,
         layouts, renderer = Layouts(site), Renderer(site)
         for handout in missing:
             try:
-                filled = layouts.handout(handout)
-                document = renderer.render(filled.html, filled.css, handout.path.parent, handout.path)
+                counts[handout.slug] = (_lay_out(layouts, renderer, handout), "render")
             except HandoutError as exc:
                 errors.append(exc)
-                continue
-            counts[handout.slug] = (len(document.pages) if document else None, "render")
     return counts, errors
+
+
+def _lay_out(layouts, renderer, handout: Handout) -> int | None:
+    """The page count of a handout laid out as `build` lays it out (the project's safe renderer)."""
+    filled = layouts.handout(handout)
+    document = renderer.render(filled.html, filled.css, handout.path.parent, handout.path)
+    return len(document.pages) if document else None
 
 
 def run_check(root: Path, slugs: list[str] | None = None, out: Path | None = None,

@@ -93,13 +93,13 @@ def run_build(root: Path, slugs: list[str], out: Path) -> int:
 def check_built(root: Path, slugs: list[str], out: Path) -> None:
     """After a build: a one-line verdict per handout with findings; never changes the build's exit code."""
     from .check import run_check as check_handouts
-    from .report import verdicts, write_html
+    from .report import describe, verdicts, write_html
 
     try:
         run = check_handouts(root, slugs, out=out, render=False)
         write_html(run, out)
     except HandoutError as exc:
-        print(f"check: error: {exc}", file=sys.stderr)
+        print(f"check: error: {describe(exc, root)}", file=sys.stderr)
         return
     for line in verdicts(run):
         print(line)
@@ -107,9 +107,9 @@ def check_built(root: Path, slugs: list[str], out: Path) -> None:
 
 def run_check(root: Path, slugs: list[str], as_json: bool = False, strict: bool = False,
               today: dt.date | None = None) -> int:
-    """`check`: the terminal report (or JSON) and dist/report.html; exit 1 on errors (strict: warnings too)."""
+    """`check`: print the report (or JSON) and write dist/report.html; exit 1 on errors (strict: warnings)."""
     from .check import run_check as check_handouts
-    from .report import json_text, print_report, write_html
+    from .report import describe, json_text, print_report, write_html
 
     if not (root / "handouts").is_dir():
         print(f"error: no handouts/ folder in {root}", file=sys.stderr)
@@ -122,7 +122,7 @@ def run_check(root: Path, slugs: list[str], as_json: bool = False, strict: bool 
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except HandoutError as exc:  # the brand, site settings, a layout or the word list
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {describe(exc, root)}", file=sys.stderr)
         return EXIT_FAILED
     if as_json:
         sys.stdout.write(json_text(run, strict, out))

@@ -93,7 +93,7 @@ def judge(handout: Handout, body: Body, sentences: list[Sentence], lang: str) ->
         as_steps = bool(numbered) or len(action_items) >= 2
         steps = Item("action-steps", "Actions as steps", as_steps,
                      f"{len(action_items)} actions in lists ({len(numbered)} numbered)" if as_steps
-                     else "actions are written in paragraphs, not as a list of steps")
+                     else "actions are not set out as steps (a numbered list, or a list of actions)")
     return [headers, short, summary, visual, action, steps]
 
 

@@ -133,15 +133,16 @@ class Locator:
 
     def line(self, text: str, from_line: int) -> int:
         """The first line at or after from_line where text's first words appear; from_line if not found."""
-        first = _WORD.findall(text)[:5]
+        first = _WORD.findall(text)
         if not first:
             return from_line
-        pattern = r"[\W_]+".join(re.escape(w) for w in first)
         offset = self.starts[min(max(from_line, 1), len(self.starts)) - 1]
-        match = re.compile(pattern, re.I).search(self.source, offset)
-        if not match:
-            return from_line
-        return self.source.count("\n", 0, match.start()) + 1
+        for size in (4, 2):  # two words when a link or other markup splits the first four in the source
+            pattern = r"[\W_]+".join(re.escape(w) for w in first[:size])
+            match = re.compile(pattern, re.I).search(self.source, offset)
+            if match:
+                return self.source.count("\n", 0, match.start()) + 1
+        return from_line
 
 
 def read_body(handout: Handout) -> Body:

@@ -21,10 +21,10 @@ from .check import (
     Finding,
     HandoutCheck,
 )
-from .errors import CheckError
+from .errors import CheckError, HandoutError
 from .output import write_atomic
 from .pemat import score
-from .readability import Readability
+from .readability import Readability, min_ease
 
 SCHEMA = "handoutkit-check/1"
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
@@ -33,6 +33,14 @@ _STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
 def shown(path: Path, root: Path) -> str:
     """A path as the user reads it: relative to the project when inside it."""
     return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+
+
+def describe(error: HandoutError, root: Path) -> str:
+    """An error's one line, with its file named relative to the project."""
+    if error.path is None:
+        return error.message
+    file = shown(error.path.resolve(), root) if error.path.is_absolute() else str(error.path)
+    return f"{file}:{error.line}: {error.message}" if error.line else f"{file}: {error.message}"
 
 
 def where(run: CheckRun, check: HandoutCheck, finding: Finding) -> str:
@@ -62,7 +70,8 @@ def verdict(check: HandoutCheck, target: int) -> str | None:
     codes = [f.code for f in check.findings if f.severity in ("error", "warning")]
     level = check.readability
     if "grade" in codes:
-        parts.append(f"{level_text(level)} (target {target})")
+        goal = f"target {target}" if level.grade is not None else f"target {min_ease(target)} or more"
+        parts.append(f"{level_text(level)} ({goal})")
     if "summary-grade" in codes:
         parts.append(f"key points {level_text(check.summary_readability)}")
     for code, one, many in (("long-sentence", "long sentence", "long sentences"),
@@ -244,8 +253,10 @@ def print_report(run: CheckRun, strict: bool = False, report: Path | None = None
     console.print(f"  body text {escape(brand.body_size)}")
     for f in brand.findings:
         console.print(f"  [{_STYLE[f.severity]}]{f.severity:<7}[/] {escape(f.message)}")
+    if run.load_errors:
+        console.print("\n[bold]handouts that did not load[/]")
     for error in run.load_errors:
-        console.print(f"  [bold red]error[/]   {escape(str(error))}")
+        console.print(f"  [bold red]error[/]   {escape(describe(error, run.root))}")
     counts = run.counts()
     n = len(run.handouts)
     tail = f"; report: {shown(report, run.root)}" if report else ""
@@ -260,7 +271,8 @@ def _summary_lines(c: HandoutCheck, target: int, ideal: int) -> list[tuple[str, 
     lines = []
     if level.scores:
         scores = ", ".join(f"{k} {v:.1f}" for k, v in level.scores.items())
-        goal = f"target {target}, ideal {ideal}" if level.grade is not None else f"grade {target} target"
+        goal = (f"target {target}, ideal {ideal}" if level.grade is not None
+                else f"target {min_ease(target)} or more, Flesch's band for grade {target}")
         lines.append(("reading", f"{scores} ({goal}); {level.words} words, {level.sentences} sentences"))
     else:
         lines.append(("reading", level.note or "no grade"))

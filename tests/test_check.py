@@ -236,12 +236,12 @@ def test_a_clinics_word_list_adds_replaces_and_removes_terms(tmp_path):
     ("ketamine: a medicine\n\nnausea:\n  - feeling sick\n", 3,
      "'nausea': expected the plainer words as text, got a list"),
 ])
-def test_a_broken_word_list_names_the_file_and_line(tmp_path, monkeypatch, capsys, text, line, message):
+def test_a_broken_word_list_names_the_file_and_line(tmp_path, capsys, text, line, message):
     root = make_project(tmp_path, {"j": JARGON}, word_list=text, pages={"j": 1})
-    monkeypatch.chdir(root)
     with pytest.raises(CheckError) as raised:
         jargon.load_words(root)
-    assert str(raised.value).startswith(f"styles/jargon.yml:{line}: {message}")
+    assert (raised.value.path, raised.value.line) == (root / "styles" / "jargon.yml", line)
+    assert raised.value.message.startswith(message)
     assert main(["--project", str(root), "check"]) == 1
     assert capsys.readouterr().err.startswith(f"error: styles/jargon.yml:{line}: {message}")
 
@@ -449,3 +449,6 @@ def test_build_ends_with_a_verdict_per_handout_with_findings_and_keeps_its_exit_
     assert "check: hard: 1 jargon term" in out
     assert "check: clean" not in out
     assert (root / "dist" / "report.html").is_file()
+    (root / "styles" / "jargon.yml").write_text("efficacy: [how well\n", encoding="utf-8")
+    assert main(["--project", str(root), "build", "hard"]) == 0
+    assert capsys.readouterr().err.startswith("check: error: styles/jargon.yml:2: broken YAML")
