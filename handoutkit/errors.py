@@ -35,6 +35,10 @@ class BrandError(HandoutError):
     """The brand file or the site settings are wrong."""
 
 
+class CheckError(HandoutError):
+    """The check could not run: a broken word list, or a report layout that failed to fill."""
+
+
 class LayoutError(HandoutError):
     """A layout is missing or failed to fill."""
 
@@ -45,7 +49,3 @@ class RenderError(HandoutError):
 
 class OutputError(HandoutError):
     """A PDF or the manifest could not be written."""
-
-
-class CheckError(HandoutError):
-    """The check could not run: a broken word list, or a handout it could not lay out."""
