@@ -215,7 +215,8 @@ def check_handout(handout: Handout, site: Site, words: dict[str, str], today: dt
         add(Finding("sentence-length", "warning", f"sentences average {result.average_sentence:.1f} words; "
                     f"aim for about 15 (at most {AVERAGE_SENTENCE})"))
     if lang != "en":
-        add(Finding("jargon", "info", f"no word list for language '{handout.language}'; jargon not checked"))
+        add(Finding("jargon-skipped", "info",
+                    f"no word list for language '{handout.language}'; jargon not checked"))
     for hit in hits:
         uses = f" (used {hit.count} times)" if hit.count > 1 else ""
         if hit.explained:
@@ -347,7 +348,10 @@ def page_counts(handouts: list[Handout], site: Site, manifest: Path,
 def _lay_out(layouts, renderer, handout: Handout) -> int | None:
     """The page count of a handout laid out as `build` lays it out (the project's safe renderer)."""
     filled = layouts.handout(handout)
-    document = renderer.render(filled.html, filled.css, handout.path.parent, handout.path)
+    args = (filled.html, filled.css, handout.path.parent, handout.path)
+    if hasattr(renderer, "pdf"):  # a renderer that lays out and writes in one call: (bytes, pages)
+        return renderer.pdf(*args, handout.slug)[1]
+    document = renderer.render(*args)
     return len(document.pages) if document else None
 
 
