@@ -87,13 +87,16 @@ def judge(handout: Handout, body: Body, sentences: list[Sentence], lang: str) ->
     items = [b for b in body.blocks if b.kind == "item" and words(b.text)]
     action_items = [b for b in items if is_action(b.text, lang)]
     numbered = [b for b in action_items if b.ordered]
-    if not actions and not action_items:
+    if body.checkboxes >= 2:
+        steps = Item("action-steps", "Actions as steps", True, f"a checklist of {body.checkboxes} items")
+    elif not actions and not action_items:
         steps = Item("action-steps", "Actions as steps", None, "no actions to break into steps")
     else:
         as_steps = bool(numbered) or len(action_items) >= 2
         steps = Item("action-steps", "Actions as steps", as_steps,
                      f"{len(action_items)} actions in lists ({len(numbered)} numbered)" if as_steps
-                     else "actions are not set out as steps (a numbered list, or a list of actions)")
+                     else "actions are not set out as steps (a numbered list, a list of actions or a "
+                          "checklist)")
     return [headers, short, summary, visual, action, steps]
 
 

@@ -58,6 +58,7 @@ class Body:
     lists: int = 0
     ordered_lists: int = 0
     bold: int = 0
+    checkboxes: int = 0  # check boxes in the text: a checklist the reader ticks
     chunks: list[tuple[str, int]] = field(default_factory=list)  # (section, words) for intro and sections
 
     @property
@@ -80,7 +81,7 @@ class _Reader(HTMLParser):
         self.stack: list[list] = []  # open blocks: [kind, parts, ordered]
         self.lists: list[bool] = []  # open lists: ordered?
         self.images: list[tuple[str, str]] = []
-        self.list_count = self.ordered_count = self.bold = 0
+        self.list_count = self.ordered_count = self.bold = self.checkboxes = 0
 
     def _flush(self) -> None:
         if self.stack:
@@ -102,6 +103,8 @@ class _Reader(HTMLParser):
         elif tag == "img":
             values = dict(attrs)
             self.images.append((values.get("src") or "", (values.get("alt") or "").strip()))
+        elif tag == "input" and (dict(attrs).get("type") or "").lower() == "checkbox":
+            self.checkboxes += 1
         if tag in _KINDS:
             self._flush()
             kind = _KINDS[tag]
@@ -168,6 +171,7 @@ def read_body(handout: Handout) -> Body:
         body.lists += reader.list_count
         body.ordered_lists += reader.ordered_count
         body.bold += reader.bold
+        body.checkboxes += reader.checkboxes
         if html.strip():
             body.chunks.append((section, chunk_words))
     return body

@@ -289,6 +289,10 @@ You can prepare for your visit at home.
     items = {i.id: i.passed for i in checked(root, "p").pemat}
     assert items == {"informative-headers": True, "short-sections": True, "summary": True,
                      "visual-cues": True, "action": True, "action-steps": True}
+    checklist = front() + "Before you come:\n\n- <input type=\"checkbox\"> A photo ID\n" \
+                          "- <input type=\"checkbox\"> Your insurance card\n"
+    items = {i.id: i for i in checked(make_project(tmp_path / "c", {"c": checklist}), "c").pemat}
+    assert items["action-steps"].passed and items["action-steps"].detail == "a checklist of 2 items"
     bare = make_project(tmp_path / "b", {"b": front() + "Ketamine is a medicine. " * 40})
     items = {i.id: i.passed for i in checked(bare, "b").pemat}
     assert items["informative-headers"] is False and items["summary"] is False
