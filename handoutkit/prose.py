@@ -105,6 +105,8 @@ class _Reader(HTMLParser):
             self.images.append((values.get("src") or "", (values.get("alt") or "").strip()))
         elif tag == "input" and (dict(attrs).get("type") or "").lower() == "checkbox":
             self.checkboxes += 1
+        elif tag == "li" and "task-list-item" in (dict(attrs).get("class") or "").split():
+            self.checkboxes += 1  # a task-list item ("- [ ] ...") drawn as a box by the stylesheet
         if tag in _KINDS:
             self._flush()
             kind = _KINDS[tag]
