@@ -26,6 +26,8 @@ class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
     paper: Literal["letter", "a4"] = "letter"
     card_size: Literal["4x6", "5x7", "a6"] = "4x6"
+    grade_target: int = Field(8, ge=1, le=18)  # the check warns above this reading grade
+    grade_ideal: int = Field(6, ge=1, le=18)  # shown beside the grade: the AMA's 6th grade
     language: str = Field("en", pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
     review_months: int = Field(24, ge=1, le=120)
     # Installed (fontpkg) families used for characters the brand's fonts lack, e.g. names in other scripts.

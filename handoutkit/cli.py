@@ -1,4 +1,4 @@
-"""The command line: `python build.py [build|new] ...`; errors become one line each and an exit code."""
+"""The command line: `python build.py [build|check|new] ...`; errors become one line each and an exit code."""
 
 from __future__ import annotations
 
@@ -57,6 +57,16 @@ def parser(project: Path) -> argparse.ArgumentParser:
                    help="where to write (default: dist/packets/NAME.pdf, or NAME-personal.pdf in the current "
                         "folder when personalised)")
 
+    c = commands.add_parser(
+        "check", help="check reading level, plain language, reviews and print limits; write dist/report.html",
+        description="Check each handout's reading level, sentences, jargon, voice, PEMAT-P items, review "
+                    "dates, page budget and the brand's colour contrast. Exit 1 on errors (and, with "
+                    "--strict, on warnings); write dist/report.html.",
+    )
+    c.add_argument("slugs", nargs="*", metavar="SLUG", help="only these handouts (default: all)")
+    c.add_argument("--json", action="store_true", help="print the results as JSON (schema in README: Check)")
+    c.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+
     n = commands.add_parser("new", help="start a new handout from a valid template",
                             description="Write handouts/SLUG.md with front matter and example sections.")
     n.add_argument("slug", metavar="SLUG", help="file name: lower-case letters, digits and hyphens")
@@ -71,6 +81,8 @@ def main(argv: list[str] | None = None, project: Path | None = None) -> int:
         return new(root, args.slug, args.title)
     if args.command == "packet":
         return packet(root, args)
+    if args.command == "check":
+        return run_check(root, args.slugs, as_json=args.json, strict=args.strict)
     if args.command is None:  # plain `python build.py` builds everything
         return run_build(root, [], root / "dist")
     return run_build(root, args.slugs, args.out or root / "dist")
@@ -131,7 +143,50 @@ def run_build(root: Path, slugs: list[str], out: Path) -> int:
     if result.errors:
         summary += f"; {len(result.errors)} failed"
     print(summary)
+    if result.handouts:
+        check_built(root, result.handouts, out)
     return EXIT_OK if result.ok else EXIT_FAILED
+
+
+def check_built(root: Path, slugs: list[str], out: Path) -> None:
+    """After a build: a one-line verdict per handout with findings; never changes the build's exit code."""
+    from .check import run_check as check_handouts
+    from .report import verdicts, write_html
+
+    try:
+        run = check_handouts(root, slugs, out=out, render=False)
+        write_html(run, out)
+    except HandoutError as exc:
+        print(f"check: error: {exc.describe(root)}", file=sys.stderr)
+        return
+    for line in verdicts(run):
+        print(line)
+
+
+def run_check(root: Path, slugs: list[str], as_json: bool = False, strict: bool = False,
+              today: dt.date | None = None) -> int:
+    """`check`: print the report (or JSON) and write dist/report.html; exit 1 on errors (strict: warnings)."""
+    from .check import run_check as check_handouts
+    from .report import json_text, print_report, write_html
+
+    if not (root / "handouts").is_dir():
+        print(f"error: no handouts/ folder in {root}", file=sys.stderr)
+        return EXIT_USAGE
+    out = root / "dist"
+    try:
+        run = check_handouts(root, slugs, out=out, today=today)
+        report = write_html(run, out, strict)
+    except UnknownHandout as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except HandoutError as exc:  # the brand, site settings, a layout or the word list
+        print(f"error: {exc.describe(root)}", file=sys.stderr)
+        return EXIT_FAILED
+    if as_json:
+        sys.stdout.write(json_text(run, strict, out))
+    else:
+        print_report(run, strict, report)
+    return run.exit_code(strict)
 
 
 TEMPLATE = """---

@@ -40,6 +40,10 @@ class BrandError(HandoutError):
     """The brand file or the site settings are wrong."""
 
 
+class CheckError(HandoutError):
+    """The check could not run: a broken word list, or a report layout that failed to fill."""
+
+
 class LayoutError(HandoutError):
     """A layout is missing or failed to fill."""
 
