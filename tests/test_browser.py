@@ -16,7 +16,7 @@ import pytest
 from pypdf import PdfReader
 
 from handoutkit.web import create_app
-from handoutkit.web.serve import make_server, setup_logging
+from handoutkit.web.serve import make_server, setup_logging, stop
 from tests.test_web import make_clinic
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -64,7 +64,7 @@ def server(tmp_path, monkeypatch):
     thread = threading.Thread(target=httpd.run, daemon=True)
     thread.start()
     yield {"url": f"http://127.0.0.1:{httpd.effective_port}", "root": root, "tmp": server_tmp, "log": log}
-    httpd.close()
+    stop(httpd)
     thread.join(timeout=5)
     for name in ("handoutkit.web", "waitress"):
         logging.getLogger(name).handlers.clear()

@@ -52,6 +52,14 @@ def make_server(app, host: str, port: int):
                          expose_tracebacks=False, **BUFFERS)
 
 
+def stop(server) -> None:
+    """Stop a server that runs in another thread (tests, the bench): every socket is closed in its own loop."""
+    from waitress import wasyncore
+
+    server.task_dispatcher.shutdown()
+    server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+
+
 def address(server, host: str) -> str:
     port = server.effective_port if hasattr(server, "effective_port") else server.effective_listen[0][1]
     shown = f"[{host}]" if ":" in host else host
