@@ -69,6 +69,7 @@ def server(tmp_path, monkeypatch):
     for name in ("handoutkit.web", "waitress"):
         logging.getLogger(name).handlers.clear()
         logging.getLogger(name).propagate = True
+        logging.getLogger(name).setLevel(logging.NOTSET)
 
 
 def test_make_and_print_a_packet_in_a_browser(server):

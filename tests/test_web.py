@@ -209,7 +209,7 @@ def test_too_long_name_shows_the_form_again_with_the_message(client):
     response = client.post("/packets/new-patient", data=packet_form(csrf(client), name=long))
     assert response.status_code == 400
     page = response.get_data(as_text=True)
-    assert "The patient&#39;s name is 150 characters long; at most 100 fit" in page
+    assert "The patient&#39;s name is 150 characters long; at most 100 fit." in page
     assert 'role="alert"' in page and 'id="name"' in page and 'aria-invalid="true"' in page
     assert response.headers["Cache-Control"] == "no-store"
     assert response.mimetype == "text/html"
@@ -397,6 +397,7 @@ def test_with_a_token_other_host_names_work(guarded):
 
 def test_log_lines_hold_method_path_and_status_only(client, caplog):
     token = csrf(client, "/packets/new-patient")
+    caplog.clear()
     with caplog.at_level(logging.DEBUG):
         client.get("/?q=mood")
         client.post("/packets/new-patient", data=packet_form(token))

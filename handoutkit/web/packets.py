@@ -66,7 +66,7 @@ def _print(pdf: bytes) -> Response:
 
 
 def _refused(template: str, error: PacketError, **context):
-    message = error.message
+    message = error.message if error.message.endswith(".") else error.message + "."
     field = next((f for start, f in FIELD_OF.items() if message.startswith(start)), None)
     return render_template(template, error=message[:1].upper() + message[1:], error_field=field, **context), 400
 

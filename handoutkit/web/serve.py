@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -60,6 +61,17 @@ def stop(server) -> None:
     server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def _stop_on_signals() -> None:
+    """Ctrl-C (even when started in the background, where SIGINT starts out ignored) and SIGTERM stop the desk."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, _interrupt)
+
+
 def address(server, host: str) -> str:
     port = server.effective_port if hasattr(server, "effective_port") else server.effective_listen[0][1]
     shown = f"[{host}]" if ":" in host else host
@@ -87,17 +99,18 @@ def run(root: Path, host: str, port: int, token_file: Path | None) -> int:
         return 2
     setup_logging()
     app = create_app(root, token=token)
-    print("Preparing the handouts…", flush=True)
-    try:
-        app.extensions["desk"].warm()
-    except HandoutError as exc:  # the desk still starts, and shows the problem on every page
-        print(f"error: {exc.describe(root)}", file=sys.stderr)
     try:
         server = make_server(app, host, port)
     except OSError as exc:
         print(f"error: cannot listen on {host}:{port}: {exc.strerror}", file=sys.stderr)
         return 1
+    print("Preparing the handouts...", flush=True)
+    try:
+        app.extensions["desk"].warm()
+    except HandoutError as exc:  # the desk still starts, and shows the problem on every page
+        print(f"error: {exc.describe(root)}", file=sys.stderr)
     print(f"Front desk: {address(server, host)} (Ctrl-C to stop)", flush=True)
+    _stop_on_signals()
     try:
         server.run()
     except KeyboardInterrupt:
