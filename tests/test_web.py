@@ -424,3 +424,20 @@ def test_serve_command_line(cli, project):
     with pytest.raises(SystemExit) as caught:
         cli(project(), "serve", "--port", "eighty")
     assert caught.value.code == 2
+
+
+def test_reading_grade_column_shows_when_the_check_gives_one(tmp_path, monkeypatch):
+    import handoutkit.desk
+    import handoutkit.web.library
+
+    monkeypatch.setattr(handoutkit.desk, "reading_grade", lambda handout, library: 6.24)
+    monkeypatch.setattr(handoutkit.web.library, "grades_available", lambda: True)
+    root = make_clinic(tmp_path / "clinic", {"water.md": GOOD})
+    page = create_app(root).test_client().get("/").get_data(as_text=True)
+    assert "<dt>Reading grade</dt><dd>6.2</dd>" in page
+
+
+def test_reading_grade_column_only_where_the_check_is_installed(client):
+    from handoutkit.desk import grades_available
+
+    assert ("Reading grade" in client.get("/").get_data(as_text=True)) == grades_available()
