@@ -150,6 +150,19 @@ def grades_available() -> bool:
     return importlib.util.find_spec(f"{__package__}.check") is not None
 
 
+class _OneAtATime:
+    """The renderer, laying out one document at a time: WeasyPrint is not thread-safe; the rest of a
+    packet (reading, stamping and joining PDFs) can run beside another request's layout."""
+
+    def __init__(self, renderer, lock: threading.RLock):
+        self.renderer = renderer
+        self.lock = lock
+
+    def pdf(self, *args, **kwargs):
+        with self.lock:
+            return self.renderer.pdf(*args, **kwargs)
+
+
 class Desk:
     """Everything the front desk needs, for one project folder; safe to share between request threads."""
 
@@ -157,7 +170,7 @@ class Desk:
         self.root = root.resolve()
         self.out = self.root / "dist"
         self.today = today
-        self._lock = threading.RLock()  # WeasyPrint is not thread-safe: one render at a time
+        self._lock = threading.RLock()  # WeasyPrint is not thread-safe: one layout (or build) at a time
         self._pdfium = threading.Lock()  # nor is PDFium
         self._snapshot: Snapshot | None = None
         self._layouts: Layouts | None = None
@@ -240,7 +253,7 @@ class Desk:
             from .render import Renderer  # imported here: WeasyPrint takes about a second to import
 
             self._layouts = Layouts(library.site)
-            self._renderer = Renderer(library.site)
+            self._renderer = _OneAtATime(Renderer(library.site), self._lock)
         return self._layouts, self._renderer
 
     def warm(self) -> None:
@@ -299,7 +312,7 @@ class Desk:
             raise UnknownHandout("no handout has a summary card")
         with self._lock:
             layouts, renderer = self._tools(snapshot.library)
-            return card_sheet(cards, snapshot.library.site, layouts, renderer)
+        return card_sheet(cards, snapshot.library.site, layouts, renderer)
 
     def thumbnail(self, slug: str) -> bytes:
         """The first page of a handout as a PNG, cached by the PDF's hash (unpersonalised content only)."""
@@ -355,8 +368,8 @@ class Desk:
         sides = packet.sides == "duplex" if duplex is None else duplex
         with self._lock:
             layouts, renderer = self._tools(snapshot.library)
-            return packet_pdf(snapshot.library, name, packet, snapshot.pdfs, snapshot.cards, layouts, renderer,
-                              personal, sides, allow_overdue, today)
+        return packet_pdf(snapshot.library, name, packet, snapshot.pdfs, snapshot.cards, layouts, renderer,
+                          personal, sides, allow_overdue, today)
 
 
 def _custom(slugs: list[str], title: str, cards: bool, snapshot: Snapshot) -> Packet:

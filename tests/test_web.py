@@ -376,9 +376,10 @@ def test_sign_in_sets_an_httponly_strict_cookie(guarded):
 
 def test_sign_in_needs_csrf_and_sends_nowhere_else(guarded):
     assert guarded.post("/sign-in", data={"token": TOKEN}).status_code == 400
-    token = csrf(guarded, "/sign-in")
-    response = guarded.post("/sign-in", data={"csrf": token, "token": TOKEN, "next": "https://evil.example/"})
-    assert response.headers["Location"] == "/"
+    for elsewhere in ("https://evil.example/", "//evil.example/", "/\\evil.example/"):
+        token = csrf(guarded, "/sign-in")  # signing in starts a new session, with a new token
+        response = guarded.post("/sign-in", data={"csrf": token, "token": TOKEN, "next": elsewhere})
+        assert response.headers["Location"] == "/"
 
 
 def test_without_a_token_only_this_computer_is_served(client):

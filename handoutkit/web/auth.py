@@ -60,7 +60,7 @@ def _hostname(host: str) -> str:
 def _safe_next(target: str | None) -> str:
     """Only a path on this site, so sign-in cannot send anyone elsewhere."""
     parts = urlsplit(target or "")
-    if not target or parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    if not target or parts.scheme or parts.netloc or not target.startswith("/") or target[1:2] in ("/", "\\"):
         return url_for("library.index")
     return target
 
