@@ -76,12 +76,12 @@ def main(argv: list[str] | None = None, project: Path | None = None) -> int:
     root = args.project.resolve()
     if args.command == "new":
         return new(root, args.slug, args.title)
-    if args.command == "packet":
-        return packet(root, args)
     if args.command == "serve":
         from .web.serve import run
 
         return run(root, args.host, args.port, args.token_file)
+    if args.command == "packet":
+        return packet(root, args)
     if args.command is None:  # plain `python build.py` builds everything
         return run_build(root, [], root / "dist")
     return run_build(root, args.slugs, args.out or root / "dist")
