@@ -33,5 +33,15 @@ lint: $(VENV)/.installed-test
 golden: $(VENV)/.installed
 	$(BIN)/python -m tests.golden
 
+.PHONY: serve bench-web
+
+# The front desk on http://127.0.0.1:8000/ (Ctrl-C to stop); see README: Front desk.
+serve: $(VENV)/.installed
+	$(BIN)/python build.py serve
+
+# Front-desk speed against the real server over loopback (see bench/web.py).
+bench-web: $(VENV)/.installed
+	$(BIN)/python -m bench.web
+
 clean:
 	rm -rf dist .pytest_cache

@@ -71,6 +71,13 @@ def parser(project: Path) -> argparse.ArgumentParser:
                             description="Write handouts/SLUG.md with front matter and example sections.")
     n.add_argument("slug", metavar="SLUG", help="file name: lower-case letters, digits and hyphens")
     n.add_argument("--title", required=True, help="the handout's title")
+
+    s = commands.add_parser("serve", help="start the front desk: a local web page to print handouts and packets",
+                            description="Serve the front desk. It answers only this computer unless an access "
+                                        "token is set (--token-file or the HANDOUTS_TOKEN variable).")
+    s.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    s.add_argument("--port", type=int, default=8000, help="port to listen on (default: %(default)s)")
+    s.add_argument("--token-file", type=Path, metavar="FILE", help="a file holding the access token")
     return top
 
 
@@ -79,6 +86,10 @@ def main(argv: list[str] | None = None, project: Path | None = None) -> int:
     root = args.project.resolve()
     if args.command == "new":
         return new(root, args.slug, args.title)
+    if args.command == "serve":
+        from .web.serve import run
+
+        return run(root, args.host, args.port, args.token_file)
     if args.command == "packet":
         return packet(root, args)
     if args.command == "check":
