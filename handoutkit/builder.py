@@ -1,18 +1,32 @@
-"""The build: load and validate every handout, then render handouts, cards and the card sheet into dist/."""
+"""The build: load and validate every handout, then render handouts, cards and the card sheet into dist/.
+
+Each output is looked up in the cache by a hash of everything that shapes its bytes; only the misses
+are rendered (by worker processes when there are several), and WeasyPrint is imported only for them.
+"""
 
 from __future__ import annotations
 
 import difflib
+import os
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .brand import Site, load_site
-from .content import Handout, load_handout, slug_for
+from . import stamp
+from .cache import Entry, Files, Store, derived_key, remove_stale_temp, render_key
 from .errors import ContentError, HandoutError
-from .layouts import Layouts
-from .output import read_manifest, sha256, write_atomic, write_manifest
+from .lock import build_lock
+from .output import read_manifest, sha256, write_if_changed, write_manifest
+from .progress import Silent
+from .workers import Job, Renderers
+
+if TYPE_CHECKING:
+    from .brand import Site
+    from .content import Handout
+    from .layouts import Filled, Layouts
+
+SHEET = "cards-sheet.pdf"
 
 
 class UnknownHandout(HandoutError):
@@ -30,16 +44,26 @@ class Library:
 
 @dataclass
 class Result:
-    """What a build did, for the summary line and the exit code."""
+    """What a build did, for the summary line, the exit code and the tests."""
 
     handouts: list[str] = field(default_factory=list)
     cards: list[str] = field(default_factory=list)
     errors: list[HandoutError] = field(default_factory=list)
     seconds: float = 0.0
+    rendered: list[str] = field(default_factory=list)  # outputs rendered now, as 'handouts/x.pdf'
+    from_cache: list[str] = field(default_factory=list)  # outputs served from the cache
+    unchanged: bool = False  # nothing changed since the last full build: stopped before loading anything
+    workers: int = 0  # worker processes started (0: rendered in this process, or nothing to render)
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def cached_handouts(self) -> int:
+        if self.unchanged:
+            return len(self.handouts)
+        return sum(f"handouts/{slug}.pdf" in self.from_cache for slug in self.handouts)
 
 
 def handout_files(root: Path) -> list[Path]:
@@ -50,6 +74,10 @@ def handout_files(root: Path) -> list[Path]:
 
 def load_library(root: Path, site: Site | None = None) -> Library:
     """Load and validate every handout before anything is rendered; layouts are checked here too."""
+    from .brand import load_site
+    from .content import load_handout, slug_for
+    from .layouts import Layouts
+
     site = site or load_site(root)
     layouts = Layouts(site)
     assets = site.asset_dirs()
@@ -75,6 +103,8 @@ def load_library(root: Path, site: Site | None = None) -> Library:
 
 def select(library: Library, slugs: list[str]) -> list[Handout]:
     """The handouts named on the command line (all when none are); unknown names are a usage error."""
+    from .content import slug_for
+
     if not slugs:
         return list(library.handouts.values())
     known = set(library.handouts) | {slug_for(e.path) for e in library.errors if e.path}
@@ -86,65 +116,199 @@ def select(library: Library, slugs: list[str]) -> list[Handout]:
     return [library.handouts[s] for s in slugs if s in library.handouts]
 
 
-def build(root: Path, out: Path, slugs: list[str] | None = None,
-          progress: Callable[[str], None] = lambda line: None) -> Result:
-    """Build the named handouts (or all) into out; one handout's failure does not stop the others."""
+def build(root: Path, out: Path, slugs: list[str] | None = None, progress: Silent | None = None, *,
+          jobs: int = 1, force: bool = False, cache: Path | None = None) -> Result:
+    """Build the named handouts (or all) into out; one handout's failure does not stop the others.
+
+    Outputs come from the cache (cache, default ROOT/.cache) unless force; misses are rendered with up
+    to `jobs` worker processes. Raises OutputError when out or the cache cannot be written.
+    """
     started = time.perf_counter()
-    library = load_library(root)
-    chosen = select(library, slugs or [])
-    asked = set(slugs or [])
-    result = Result(errors=[e for e in library.errors if not asked or slug_for(e.path) in asked])
-
-    from .cards import card_sheet
-    from .render import Renderer  # imported only when something is rendered: WeasyPrint costs ~1 s
-
-    site = library.site
-    layouts = Layouts(site)
-    renderer = Renderer(site)
-    manifest_path = out / "manifest.json"
-    manifest = read_manifest(manifest_path)
-    cards: dict[str, bytes] = {}
-    for handout in chosen:
+    progress = progress or Silent()
+    root = root.resolve()
+    out = Path(os.path.abspath(out))
+    cache_dir = Path(os.path.abspath(cache or root / ".cache"))
+    with build_lock(out, progress.note):
+        remove_stale_temp(out)  # left by a build that was killed; we hold the lock, so none is in use
+        remove_stale_temp(cache_dir, older_than=3600)  # a cache may be shared with builds of other folders
+        record_file = stamp.record_path(cache_dir, out)
+        inputs = None if slugs else stamp.Inputs(root)
+        if inputs and not force:
+            record = stamp.load(record_file)
+            if record and stamp.unchanged(record, inputs, out):
+                return Result(handouts=record.handouts, cards=record.cards, unchanged=True,
+                              seconds=time.perf_counter() - started)
+        stamp.forget(record_file)
         try:
-            filled = layouts.handout(handout)
-            document = renderer.render(filled.html, filled.css, handout.path.parent, handout.path)
-            pdf = renderer.pdf_bytes(document, handout.slug)
-            card = None
-            if handout.meta.summary:
-                filled_card = layouts.card(handout)
-                card_doc = renderer.render(filled_card.html, filled_card.css, handout.path.parent, handout.path)
-                card = renderer.pdf_bytes(card_doc, f"{handout.slug}-card")
-            write_atomic(out / "handouts" / f"{handout.slug}.pdf", pdf)
-            if card:
-                write_atomic(out / "cards" / f"{handout.slug}.pdf", card)
-                cards[handout.slug] = card
-                result.cards.append(handout.slug)
-        except HandoutError as exc:
-            result.errors.append(exc)
-            continue
-        manifest[handout.slug] = {
+            result, site = _Build(root, out, slugs or [], progress, jobs, force, Store(cache_dir)).run()
+        finally:
+            progress.finish()
+        if inputs and result.ok:
+            outputs = [f"handouts/{s}.pdf" for s in result.handouts]
+            outputs += [f"cards/{s}.pdf" for s in result.cards] + [SHEET] * bool(result.cards)
+            outputs.append("manifest.json")
+            stamp.save(record_file, inputs, [str(f.path) for f in site.fonts], out, outputs,
+                       result.handouts, result.cards)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+@dataclass
+class Output:
+    """One PDF the build makes: where it goes in out, the job that renders it, and its cache key."""
+
+    path: str
+    job: Job
+    key: str
+    entry: Entry | None = None
+    error: HandoutError | None = None
+
+
+@dataclass
+class Plan:
+    """A handout's outputs: its PDF and, when it has a summary, its card."""
+
+    handout: Handout
+    outputs: list[Output]
+
+    @property
+    def settled(self) -> bool:
+        return all(o.entry or o.error for o in self.outputs)
+
+
+class _Build:
+    """One run of the build over a loaded library."""
+
+    def __init__(self, root: Path, out: Path, slugs: list[str], progress: Silent, jobs: int, force: bool,
+                 store: Store):
+        self.root, self.out, self.slugs, self.progress = root, out, slugs, progress
+        self.jobs, self.force, self.store = jobs, force, store
+        self.files = Files()
+        self.result = Result()
+        self.fresh_cards: dict[str, bytes] = {}
+
+    def run(self) -> tuple[Result, Site]:
+        from .content import slug_for
+        from .layouts import Layouts
+
+        library = load_library(self.root)
+        chosen = select(library, self.slugs)
+        asked = set(self.slugs)
+        result = self.result
+        result.errors = [e for e in library.errors if not asked or slug_for(e.path) in asked]
+        site = library.site
+        layouts = Layouts(site)
+        self.manifest = read_manifest(self.out / "manifest.json")
+
+        plans = []
+        for handout in chosen:
+            try:
+                plans.append(self._plan(handout, layouts))
+            except HandoutError as exc:
+                result.errors.append(exc)
+        self.progress.start(len(plans))
+        outputs = [o for p in plans for o in p.outputs]
+        for output in outputs:
+            output.entry = None if self.force else self.store.get(output.key)
+        for plan in plans:
+            if plan.settled:
+                self._finish(plan)
+        misses = [o for o in outputs if o.entry is None]
+        owner = {id(o): p for p in plans for o in p.outputs}
+        with Renderers(site, self.jobs) as renderers:
+            for index, outcome in renderers.run([o.job for o in misses]):
+                output = misses[index]
+                if isinstance(outcome, HandoutError):
+                    output.error = outcome
+                else:
+                    output.entry = Entry(outcome.pdf, outcome.pages)
+                    self.store.put(output.key, output.entry)
+                    result.rendered.append(output.path)
+                plan = owner[id(output)]
+                if plan.settled:
+                    self._finish(plan)
+            self._sheet(library, layouts, renderers)
+            result.workers = renderers.workers
+        if not self.slugs:
+            gone = set(self.manifest) - set(library.handouts) - {slug_for(e.path) for e in library.errors}
+            for slug in gone:
+                del self.manifest[slug]
+        write_manifest(self.out / "manifest.json", self.manifest)
+        result.handouts.sort()
+        result.cards.sort()
+        return result, site
+
+    def _output(self, path: str, identifier: str, filled: Filled, base: Path, source: Path) -> Output:
+        job = Job(identifier, filled.html, tuple(filled.css), base, source)
+        styles = self.root / "styles"
+        return Output(path, job, render_key(identifier, filled.html, filled.css, base, styles, self.files))
+
+    def _plan(self, handout: Handout, layouts: Layouts) -> Plan:
+        slug, base = handout.slug, handout.path.parent
+        outputs = [self._output(f"handouts/{slug}.pdf", slug, layouts.handout(handout), base, handout.path)]
+        if handout.meta.summary:
+            card = layouts.card(handout)
+            outputs.append(self._output(f"cards/{slug}.pdf", f"{slug}-card", card, base, handout.path))
+        return Plan(handout, outputs)
+
+    def _finish(self, plan: Plan) -> None:
+        """Write a handout whose outputs are all ready; a failed one is reported and nothing is written."""
+        result, handout = self.result, plan.handout
+        failed = next((o.error for o in plan.outputs if o.error), None)
+        if failed:
+            result.errors.append(failed)
+            self.progress.step(f"failed {handout.slug}")
+            return
+        for output in plan.outputs:
+            write_if_changed(self.out / output.path, output.entry.data)
+            if output.path not in result.rendered:
+                result.from_cache.append(output.path)
+        main = plan.outputs[0].entry
+        if len(plan.outputs) > 1:
+            self.fresh_cards[handout.slug] = plan.outputs[1].entry.data
+            result.cards.append(handout.slug)
+        self.manifest[handout.slug] = {
             "slug": handout.slug,
             "title": handout.title,
             "version": handout.meta.version,
             "reviewed": handout.meta.reviewed.isoformat() if handout.meta.reviewed else None,
             "language": handout.language,
-            "pages": len(document.pages),
-            "sha256": sha256(pdf),
+            "pages": main.pages,
+            "sha256": sha256(main.data),
         }
         result.handouts.append(handout.slug)
-        progress(f"built {handout.slug} ({len(document.pages)} pages)")
-    if not slugs:
-        for gone in set(manifest) - set(library.handouts) - {slug_for(e.path) for e in library.errors}:
-            del manifest[gone]
-    all_cards = _all_cards(out, library, cards)
-    if all_cards and (not slugs or cards):
-        try:
-            write_atomic(out / "cards-sheet.pdf", card_sheet(all_cards, site, layouts, renderer))
-        except HandoutError as exc:
-            result.errors.append(exc)
-    write_manifest(manifest_path, manifest)
-    result.seconds = time.perf_counter() - started
-    return result
+        rendered = plan.outputs[0].path in result.rendered
+        self.progress.step(f"built {handout.slug} ({main.pages} pages)" if rendered else None)
+
+    def _sheet(self, library: Library, layouts: Layouts, renderers: Renderers) -> None:
+        """The card sheet, from the cache when its crop marks and every card on it are unchanged."""
+        from .cards import place_cards, sheet_layout
+
+        cards = _all_cards(self.out, library, self.fresh_cards)
+        if not cards or (self.slugs and not self.fresh_cards):
+            return
+        site = library.site
+        layout = sheet_layout(len(cards), site, layouts)
+        folder = site.root / "layouts"
+        marks = self._output("cards-sheet marks", "cards-sheet", layout.marks, folder,
+                             folder / "card-sheet.html")
+        key = derived_key("card-sheet", marks.key, site.name, *(sha256(c) for c in cards))
+        entry = None if self.force else self.store.get(key)
+        if entry:
+            self.result.from_cache.append(SHEET)
+        else:
+            marks.entry = None if self.force else self.store.get(marks.key)
+            if marks.entry is None:
+                [(_, outcome)] = list(renderers.run([marks.job]))
+                if isinstance(outcome, HandoutError):
+                    self.result.errors.append(outcome)
+                    return
+                marks.entry = Entry(outcome.pdf, outcome.pages)
+                self.store.put(marks.key, marks.entry)
+            entry = Entry(place_cards(marks.entry.data, cards, layout, site), marks.entry.pages)
+            self.store.put(key, entry)
+            self.result.rendered.append(SHEET)
+        write_if_changed(self.out / SHEET, entry.data)
 
 
 def _all_cards(out: Path, library: Library, fresh: dict[str, bytes]) -> list[bytes]:

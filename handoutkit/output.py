@@ -30,6 +30,17 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise OutputError(f"cannot write: {exc.strerror}", path) from None
 
 
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """write_atomic, unless path already holds exactly data (so an unchanged file keeps its time)."""
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    write_atomic(path, data)
+    return True
+
+
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -46,4 +57,4 @@ def read_manifest(path: Path) -> dict[str, dict]:
 def write_manifest(path: Path, entries: dict[str, dict]) -> None:
     """dist/manifest.json: one entry per handout, sorted by slug, stable from build to build."""
     body = {"handouts": [entries[slug] for slug in sorted(entries)]}
-    write_atomic(path, (json.dumps(body, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    write_if_changed(path, (json.dumps(body, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
