@@ -75,7 +75,8 @@ def place_cards(marks: bytes, cards: list[bytes], layout: SheetLayout, site: Sit
         form.update({
             NameObject("/Type"): NameObject("/XObject"),
             NameObject("/Subtype"): NameObject("/Form"),
-            NameObject("/BBox"): ArrayObject(FloatObject(v) for v in (box.left, box.bottom, box.right, box.top)),
+            NameObject("/BBox"): ArrayObject(FloatObject(v) for v in (box.left, box.bottom, box.right,
+                                                                      box.top)),
             NameObject("/Resources"): card["/Resources"].get_object().clone(writer),
         })
         name = f"/Card{i + 1}"

@@ -88,15 +88,20 @@ class Renderer:
             document = None
         except Exception as exc:  # WeasyPrint raises many kinds; each means this handout failed
             raise RenderError(f"could not lay out the PDF: {type(exc).__name__}: {exc}", source) from None
+        self._check_refused(source)
+        return document
+
+    def _check_refused(self, source: Path | None) -> None:
         if self.fetcher.refused:
             raise RenderError(
                 f"refused to load '{self.fetcher.refused[0]}': only files inside the project may be used",
                 source,
             )
-        return document
 
-    def pdf_bytes(self, document, identifier: str) -> bytes:
+    def pdf_bytes(self, document, identifier: str, source: Path | None = None) -> bytes:
         """The PDF of a laid-out document; identifier makes the file id stable across builds."""
-        return document.write_pdf(
+        data = document.write_pdf(
             pdf_identifier=hashlib.md5(identifier.encode()).hexdigest().encode(), **PDF_OPTIONS
         )
+        self._check_refused(source)  # an SVG image loads what it refers to only when it is drawn
+        return data

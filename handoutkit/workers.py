@@ -37,7 +37,7 @@ def render_one(renderer, job: Job) -> Rendered | HandoutError:
     """Render a job; failures come back as a HandoutError naming the source, never as a raise."""
     try:
         document = renderer.render(job.html, list(job.css), job.base, job.source)
-        return Rendered(renderer.pdf_bytes(document, job.identifier), len(document.pages))
+        return Rendered(renderer.pdf_bytes(document, job.identifier, job.source), len(document.pages))
     except HandoutError as exc:
         return exc
     except Exception as exc:  # anything else from the engine still belongs to this one file
