@@ -200,31 +200,29 @@ class _Build:
         layouts = Layouts(site)
         self.manifest = read_manifest(self.out / "manifest.json")
 
-        plans = []
-        for handout in chosen:
-            try:
-                plans.append(self._plan(handout, layouts))
-            except HandoutError as exc:
-                result.errors.append(exc)
-        self.progress.start(len(plans))
-        outputs = [o for p in plans for o in p.outputs]
-        for output in outputs:
-            output.entry = None if self.force else self.store.get(output.key)
-        for plan in plans:
-            if plan.settled:
-                self._finish(plan)
-        misses = [o for o in outputs if o.entry is None]
-        owner = {id(o): p for p in plans for o in p.outputs}
+        self.progress.start(len(chosen))
         with Renderers(site, self.jobs) as renderers:
-            for index, outcome in renderers.run([o.job for o in misses]):
-                output = misses[index]
+            # Misses go to the renderers as they are found, so workers start while the rest is filled.
+            for handout in chosen:
+                try:
+                    plan = self._plan(handout, layouts)
+                except HandoutError as exc:
+                    result.errors.append(exc)
+                    self.progress.step(f"failed {handout.slug}")
+                    continue
+                for output in plan.outputs:
+                    output.entry = None if self.force else self.store.get(output.key)
+                    if output.entry is None:
+                        renderers.submit(output.job, (plan, output))
+                if plan.settled:
+                    self._finish(plan)
+            for (plan, output), outcome in renderers.finished():
                 if isinstance(outcome, HandoutError):
                     output.error = outcome
                 else:
                     output.entry = Entry(outcome.pdf, outcome.pages)
                     self.store.put(output.key, output.entry)
                     result.rendered.append(output.path)
-                plan = owner[id(output)]
                 if plan.settled:
                     self._finish(plan)
             self._sheet(library, layouts, renderers)

@@ -79,7 +79,12 @@ def _context():
 
 
 class Renderers:
-    """Renders jobs with up to `jobs` worker processes; a single job or --jobs 1 renders in this process."""
+    """Renders jobs with up to `jobs` worker processes, or in this process when that is cheaper.
+
+    submit() jobs as they are found and collect them from finished(). A pool starts as soon as
+    MIN_POOL_JOBS jobs are waiting (so its start-up overlaps the caller's own work); fewer jobs,
+    or jobs=1, are rendered here, with WeasyPrint imported only then.
+    """
 
     def __init__(self, site: Site, jobs: int = 1):
         self.site = site
@@ -87,6 +92,8 @@ class Renderers:
         self.workers = 0  # how many worker processes this build started
         self._pool = None
         self._local = None
+        self._queue: list[tuple[object, Job]] = []  # waiting for a pool, or to be rendered here
+        self._futures: dict = {}  # future -> (tag, job)
 
     def __enter__(self) -> Renderers:
         return self
@@ -99,53 +106,67 @@ class Renderers:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
+    def submit(self, job: Job, tag: object) -> None:
+        """Queue a job; tag comes back with its outcome."""
+        self._queue.append((tag, job))
+        if self._pool is not None or (self.jobs > 1 and len(self._queue) >= MIN_POOL_JOBS):
+            self._flush()
+
+    def finished(self) -> Iterator[tuple[object, Rendered | HandoutError]]:
+        """(tag, outcome) for every job submitted, in the order they finish."""
+        if self._pool is None:
+            queue, self._queue = self._queue, []
+            for tag, job in queue:
+                yield tag, render_one(self._renderer(), job)
+            return
+        self._flush()
+        yield from self._collect(retry=True)
+
     def run(self, jobs: Sequence[Job]) -> Iterator[tuple[int, Rendered | HandoutError]]:
         """(index in jobs, outcome) for every job, in the order they finish."""
-        if not jobs:
-            return
-        if self._pool is None and (self.jobs == 1 or len(jobs) < MIN_POOL_JOBS):
-            yield from self._run_here(jobs)
-        else:
-            yield from self._run_pool(jobs)
+        for i, job in enumerate(jobs):
+            self.submit(job, i)
+        yield from self.finished()  # type: ignore[misc]
 
-    def _run_here(self, jobs: Sequence[Job]) -> Iterator[tuple[int, Rendered | HandoutError]]:
+    def _renderer(self):
         if self._local is None:
             from .render import Renderer  # WeasyPrint is imported only now that something needs rendering
 
             self._local = Renderer(self.site)
-        for i, job in enumerate(jobs):
-            yield i, render_one(self._local, job)
+        return self._local
 
-    def _start_pool(self, count: int):
-        from concurrent.futures import ProcessPoolExecutor
-
+    def _flush(self) -> None:
         if self._pool is None:
-            size = min(self.jobs, count)
-            self._pool = ProcessPoolExecutor(size, mp_context=_context(), initializer=_start,
-                                             initargs=(self.site,))
-            self.workers += size
-        return self._pool
+            from concurrent.futures import ProcessPoolExecutor
 
-    def _run_pool(self, jobs: Sequence[Job]) -> Iterator[tuple[int, Rendered | HandoutError]]:
+            self._pool = ProcessPoolExecutor(self.jobs, mp_context=_context(), initializer=_start,
+                                             initargs=(self.site,))
+            self.workers += self.jobs
+        for tag, job in self._queue:
+            self._futures[self._pool.submit(_work, job)] = (tag, job)
+        self._queue = []
+
+    def _collect(self, retry: bool) -> Iterator[tuple[object, Rendered | HandoutError]]:
         from concurrent.futures import as_completed
         from concurrent.futures.process import BrokenProcessPool
 
-        pending = dict(enumerate(jobs))
-        for _attempt in range(2):  # a worker that died (crashed, out of memory) gets one fresh pool
-            futures = {self._start_pool(len(pending)).submit(_work, job): i for i, job in pending.items()}
-            broken = False
-            for future in as_completed(futures):
-                try:
-                    outcome = future.result()
-                except BrokenProcessPool:
-                    broken = True
-                    continue
-                index = futures[future]
-                del pending[index]
-                yield index, outcome
-            if not broken:
-                return
-            self.close()
-        for index, job in pending.items():
-            yield index, RenderError("the renderer stopped unexpectedly while laying out this file",
-                                     job.source)
+        futures, self._futures = self._futures, {}
+        broken = []
+        for future in as_completed(futures):
+            tag, job = futures[future]
+            try:
+                outcome = future.result()
+            except BrokenProcessPool:
+                broken.append((tag, job))
+                continue
+            yield tag, outcome
+        if not broken:
+            return
+        self.close()
+        if retry:  # a worker died (crashed, out of memory): the unfinished jobs get one fresh pool
+            self._queue = broken
+            self._flush()
+            yield from self._collect(retry=False)
+            return
+        for tag, job in broken:
+            yield tag, RenderError("the renderer stopped unexpectedly while laying out this file", job.source)
