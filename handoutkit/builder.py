@@ -188,6 +188,15 @@ class _Build:
         self.fresh_cards: dict[str, bytes] = {}
 
     def run(self) -> tuple[Result, Site]:
+        from . import qr
+
+        qr.keep_in(self.store)
+        try:
+            return self._run()
+        finally:
+            qr.keep_in(None)
+
+    def _run(self) -> tuple[Result, Site]:
         from .content import slug_for
         from .layouts import Layouts
 
