@@ -31,8 +31,9 @@ def parser(project: Path) -> argparse.ArgumentParser:
                      help="the project folder (default: %(default)s)")
     commands = top.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    b = commands.add_parser("build", help="build handouts, cards, the card sheet and the manifest into dist/",
-                            description="Build handouts, summary cards, the card sheet and dist/manifest.json.")
+    b = commands.add_parser(
+        "build", help="build handouts, cards, the card sheet and the manifest into dist/",
+        description="Build handouts, summary cards, the card sheet and dist/manifest.json.")
     b.add_argument("slugs", nargs="*", metavar="SLUG", help="only these handouts (default: all)")
     b.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: PROJECT/dist)")
     b.add_argument("--jobs", "-j", type=_positive, default=_cores(), metavar="N",
