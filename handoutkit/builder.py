@@ -129,8 +129,10 @@ def build(root: Path, out: Path, slugs: list[str] | None = None, progress: Silen
     out = Path(os.path.abspath(out))
     cache_dir = Path(os.path.abspath(cache or root / ".cache"))
     with build_lock(out, progress.note):
-        remove_stale_temp(out)  # left by a build that was killed; we hold the lock, so none is in use
-        remove_stale_temp(cache_dir, older_than=3600)  # a cache may be shared with builds of other folders
+        # Left by a killed build. We hold the lock, so no build is writing into out; a cache may be
+        # shared with builds into other folders, so there only old ones go.
+        remove_stale_temp([out, out / "handouts", out / "cards"])
+        remove_stale_temp([cache_dir / "builds", *cache_dir.glob("pdf/*")], older_than=3600)
         record_file = stamp.record_path(cache_dir, out)
         inputs = None if slugs else stamp.Inputs(root)
         if inputs and not force:

@@ -206,10 +206,10 @@ class Store:
         return sorted((self.folder / "pdf").glob("*/*.entry"))
 
 
-def remove_stale_temp(folder: Path, older_than: float | None = None) -> None:
+def remove_stale_temp(folders: list[Path], older_than: float | None = None) -> None:
     """Delete temporary files that a killed build left behind (write_atomic's '.NAME.XXXX.tmp')."""
     now = time.time()
-    for tmp in folder.glob("**/.*.tmp"):
+    for tmp in (t for folder in folders for t in folder.glob(".*.tmp")):
         try:
             if older_than is None or now - tmp.stat().st_mtime > older_than:
                 tmp.unlink()
