@@ -289,8 +289,8 @@ def markdown(rows: list[tuple]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--handouts", type=int, default=40, metavar="N", help="synthetic handouts (40)")
-    parser.add_argument("--repeat", type=int, default=2, metavar="R",
-                        help="cold builds of each kind; the best is kept (2)")
+    parser.add_argument("--repeat", type=int, default=3, metavar="R",
+                        help="cold builds of each kind; the best is kept (3)")
     parser.add_argument("--chromium", type=int, default=10, metavar="K",
                         help="handouts printed by chromium (10)")
     parser.add_argument("--results", type=Path, default=REPO / "bench" / "results.json", metavar="PATH")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,7 +19,7 @@ from .cache import Entry, Files, Store, derived_key, remove_stale_temp, render_k
 from .errors import ContentError, HandoutError
 from .lock import build_lock
 from .output import read_manifest, sha256, write_if_changed, write_manifest
-from .progress import Silent
+from .progress import Callback, Silent
 from .workers import Job, Renderers
 
 if TYPE_CHECKING:
@@ -116,7 +117,8 @@ def select(library: Library, slugs: list[str]) -> list[Handout]:
     return [library.handouts[s] for s in slugs if s in library.handouts]
 
 
-def build(root: Path, out: Path, slugs: list[str] | None = None, progress: Silent | None = None, *,
+def build(root: Path, out: Path, slugs: list[str] | None = None,
+          progress: Silent | Callable[[str], object] | None = None, *,
           jobs: int = 1, force: bool = False, cache: Path | None = None) -> Result:
     """Build the named handouts (or all) into out; one handout's failure does not stop the others.
 
@@ -124,7 +126,8 @@ def build(root: Path, out: Path, slugs: list[str] | None = None, progress: Silen
     to `jobs` worker processes. Raises OutputError when out or the cache cannot be written.
     """
     started = time.perf_counter()
-    progress = progress or Silent()
+    if not isinstance(progress, Silent):
+        progress = Callback(progress) if progress else Silent()
     root = root.resolve()
     out = Path(os.path.abspath(out))
     cache_dir = Path(os.path.abspath(cache or root / ".cache"))

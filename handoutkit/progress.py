@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import threading
+from collections.abc import Callable
 
 
 class Silent:
@@ -20,6 +21,20 @@ class Silent:
 
     def finish(self) -> None:
         """The build is over: remove any bar."""
+
+
+class Callback(Silent):
+    """A function that takes each line: what build() accepted before there was a progress bar."""
+
+    def __init__(self, function: Callable[[str], object]):
+        self.function = function
+
+    def step(self, line: str | None = None) -> None:
+        if line:
+            self.function(line)
+
+    def note(self, message: str) -> None:
+        self.function(message)
 
 
 class Quiet(Silent):

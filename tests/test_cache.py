@@ -298,3 +298,9 @@ def test_a_full_disk_is_one_clear_error_and_keeps_the_previous_pdfs(project, cap
     monkeypatch.undo()
     assert outputs(project / "dist") == before
     assert not list(project.rglob("*.tmp"))
+
+
+def test_progress_can_still_be_a_function(project):
+    lines: list[str] = []
+    assert run(project, progress=lines.append).ok
+    assert sorted(lines) == [f"built {SEED} (2 pages)", "built sleep (1 pages)"]
