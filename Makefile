@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: all build test lint golden clean
+.PHONY: all build test lint bench golden clean
 
 all: build
 
@@ -27,7 +27,12 @@ test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check handoutkit tests build.py
+	$(BIN)/ruff check handoutkit tests build.py bench
+
+# Measure the builder on a synthetic library (N=40) and print the table for the README's Performance
+# section; the numbers go to bench/results.json. Options: make bench BENCH="--handouts 20 --repeat 1".
+bench: $(VENV)/.installed
+	$(BIN)/python -m bench $(BENCH)
 
 # Regenerate the golden HTML of the seed handout after a deliberate layout change.
 golden: $(VENV)/.installed
@@ -44,4 +49,4 @@ bench-web: $(VENV)/.installed
 	$(BIN)/python -m bench.web
 
 clean:
-	rm -rf dist .pytest_cache
+	rm -rf dist .cache .pytest_cache

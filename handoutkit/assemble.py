@@ -11,6 +11,7 @@ import pikepdf
 from .brand import Site
 from .content import Handout
 from .layouts import Layouts
+from .overlay import draw
 from .packets import Packet, Personal
 
 
@@ -67,18 +68,18 @@ def assemble(packet: Packet, parts: list[Part], cards: bytes | None, site: Site,
     cover = out.pages[0]
     size = (float(cover.mediabox[2]), float(cover.mediabox[3]))
 
-    def form(index: int) -> pikepdf.Object:
-        return out.copy_foreign(extras.pages[index].as_form_xobject())
+    def form(index: int, name: str) -> tuple[str, pikepdf.Object]:
+        return name, out.copy_foreign(extras.pages[index].as_form_xobject())
 
-    blank = form(1)
-    stamp = form(2) if personal else None
+    blank = form(1, "Blank")
+    stamp = form(2, "Personal") if personal else None
     first_mark = 3 if personal else 2
-    marks = {id(p): form(first_mark + i) for i, p in enumerate(overdue)}
+    marks = {id(p): form(first_mark + i, f"Overdue{i + 1}") for i, p in enumerate(overdue)}
 
     def overlay(page: pikepdf.Page, *forms) -> None:
-        for xobject in forms:
-            if xobject is not None:
-                page.add_overlay(xobject, shrink=False, expand=False)
+        for named in forms:
+            if named is not None:
+                draw(out, page, named[1], named[0])
 
     def add_blank() -> None:
         overlay(out.add_blank_page(page_size=size), blank, stamp)

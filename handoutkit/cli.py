@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
 from .builder import UnknownHandout, build
-from .content import SLUG
 from .errors import HandoutError
 from .output import write_atomic
 
@@ -31,10 +31,16 @@ def parser(project: Path) -> argparse.ArgumentParser:
                      help="the project folder (default: %(default)s)")
     commands = top.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    b = commands.add_parser("build", help="build handouts, cards, the card sheet and the manifest into dist/",
-                            description="Build handouts, summary cards, the card sheet and dist/manifest.json.")
+    b = commands.add_parser(
+        "build", help="build handouts, cards, the card sheet and the manifest into dist/",
+        description="Build handouts, summary cards, the card sheet and dist/manifest.json.")
     b.add_argument("slugs", nargs="*", metavar="SLUG", help="only these handouts (default: all)")
     b.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: PROJECT/dist)")
+    b.add_argument("--jobs", "-j", type=_positive, default=_cores(), metavar="N",
+                   help="render with up to N worker processes (default: the number of cores, %(default)s)")
+    b.add_argument("--force", action="store_true", help="render everything again, ignoring the cache")
+    b.add_argument("--quiet", "-q", action="store_true", help="print only errors")
+    b.add_argument("--cache", type=Path, metavar="DIR", help="cache folder (default: PROJECT/.cache)")
 
     k = commands.add_parser(
         "packet", help="assemble a packet of handouts into one PDF, optionally for one patient",
@@ -81,6 +87,16 @@ def parser(project: Path) -> argparse.ArgumentParser:
     return top
 
 
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got '{text}'")
+    return int(text)
+
+
 def main(argv: list[str] | None = None, project: Path | None = None) -> int:
     args = parser(project or Path.cwd()).parse_args(argv)
     root = args.project.resolve()
@@ -95,8 +111,9 @@ def main(argv: list[str] | None = None, project: Path | None = None) -> int:
     if args.command == "check":
         return run_check(root, args.slugs, as_json=args.json, strict=args.strict)
     if args.command is None:  # plain `python build.py` builds everything
-        return run_build(root, [], root / "dist")
-    return run_build(root, args.slugs, args.out or root / "dist")
+        return run_build(root, [], root / "dist", jobs=_cores())
+    return run_build(root, args.slugs, args.out or root / "dist", jobs=args.jobs, force=args.force,
+                     quiet=args.quiet, cache=args.cache)
 
 
 def _date(text: str) -> dt.date:
@@ -133,12 +150,15 @@ def _count(items: list, noun: str) -> str:
     return f"{len(items)} {noun}{'s' * (len(items) != 1)}"
 
 
-def run_build(root: Path, slugs: list[str], out: Path) -> int:
+def run_build(root: Path, slugs: list[str], out: Path, jobs: int = 1, force: bool = False,
+              quiet: bool = False, cache: Path | None = None) -> int:
+    from .progress import reporter
+
     if not (root / "handouts").is_dir():
         print(f"error: no handouts/ folder in {root}", file=sys.stderr)
         return EXIT_USAGE
     try:
-        result = build(root, out, slugs, progress=print)
+        result = build(root, out, slugs, reporter(quiet), jobs=jobs, force=force, cache=cache)
     except UnknownHandout as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -151,11 +171,16 @@ def run_build(root: Path, slugs: list[str], out: Path) -> int:
     if result.packets:
         summary = summary.replace(" and ", ", ") + f" and {_count(result.packets, 'packet')}"
     summary += f" in {result.seconds:.1f} s"
+    if result.unchanged:
+        summary += " (nothing changed)"
+    elif result.cached_handouts:
+        summary += f" ({result.cached_handouts} from cache)"
     if result.errors:
         summary += f"; {len(result.errors)} failed"
-    print(summary)
-    if result.handouts:
-        check_built(root, result.handouts, out)
+    if not quiet:
+        print(summary)
+        if result.handouts:
+            check_built(root, result.handouts, out)
     return EXIT_OK if result.ok else EXIT_FAILED
 
 
@@ -227,6 +252,8 @@ Write each part under a '##' heading. Keep sentences short and speak to the read
 
 def new(root: Path, slug: str, title: str) -> int:
     """Scaffold handouts/SLUG.md; never overwrite an existing file."""
+    from .content import SLUG
+
     if not SLUG.match(slug):
         print(f"error: '{slug}' is not a valid slug: use lower-case letters, digits and hyphens",
               file=sys.stderr)

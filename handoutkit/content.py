@@ -113,7 +113,8 @@ def read_text(path: Path) -> str:
 def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
     """Return (front matter, body, line where the body starts)."""
     if not text.strip():
-        raise ContentError("the file is empty; a handout starts with front matter between '---' lines", path, 1)
+        raise ContentError("the file is empty; a handout starts with front matter between '---' lines",
+                           path, 1)
     lines = text.split("\n")
     if lines[0].strip() != "---":
         raise ContentError(

@@ -20,11 +20,12 @@ from pathlib import Path
 
 import pikepdf
 
-from .builder import Library, UnknownHandout, build, load_library, packet_pdf
+from .builder import Library, UnknownHandout, build, load_library
 from .content import Handout, slug_for
 from .errors import HandoutError, PacketError
 from .layouts import Layouts
 from .packets import Packet, Packets, Personal, load_packets, suggest
+from .packets_run import packet_pdf
 
 WATCHED = ("handouts", "layouts", "styles")
 # The front desk's own pages and stylesheet: editing them changes no handout.

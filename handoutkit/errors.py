@@ -14,6 +14,10 @@ class HandoutError(Exception):
         self.line = line
         super().__init__(str(self))
 
+    def __reduce__(self):
+        # Rebuilt from its parts, so an error raised in a worker process keeps its file and line.
+        return (self.__class__, (self.message, self.path, self.line))
+
     def where(self, root: Path | None = None) -> str:
         """'handouts/x.md:4', relative to root (default: the current folder) when the file is inside it."""
         if self.path is None:

@@ -93,7 +93,8 @@ class Layouts:
         try:
             return self.env.get_template(f"{name}.html")
         except jinja2.TemplateNotFound:
-            raise LayoutError(f"unknown layout '{name}' (looked for {name}.html in {self.folder})", source) from None
+            raise LayoutError(f"unknown layout '{name}' (looked for {name}.html in {self.folder})",
+                              source) from None
         except jinja2.TemplateSyntaxError as exc:
             raise LayoutError(f"layout error: {exc.message}", exc.filename, exc.lineno) from None
 
@@ -117,7 +118,8 @@ class Layouts:
             "t": self.labels_for(language),
             "qr": qr_data_uri(meta.url, self.site.colors["foreground"]) if meta.url else None,
             "reviewed": self.month(meta.reviewed, language) if meta.reviewed else None,
-            "next_review": self.month(self.site.next_review(meta.reviewed), language) if meta.reviewed else None,
+            "next_review": (self.month(self.site.next_review(meta.reviewed), language)
+                            if meta.reviewed else None),
             "footer_contact": " · ".join(
                 x for x in (self.site.name, self.site.contact.phone, self.site.contact.website,
                             self.site.contact.address) if x
@@ -135,7 +137,8 @@ class Layouts:
 
     def card(self, handout: Handout) -> Filled:
         """The summary card of a handout that has a summary."""
-        return self._fill("card", "card.css", handout.path, self.site.card_size, **self._handout_context(handout))
+        return self._fill("card", "card.css", handout.path, self.site.card_size,
+                          **self._handout_context(handout))
 
     def packet_cover(self, packet, placed, personal, overdue) -> Filled:
         """The packet's cover, then the overlay pages: a blank back, the personal line, overdue marks."""

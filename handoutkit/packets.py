@@ -96,6 +96,12 @@ def _check(name: str, entry, lines: dict, line: int, path: Path, known: set[str]
     return packet
 
 
+def overdue_since(site: Site, reviewed: dt.date | None, today: dt.date) -> dt.date | None:
+    """The next-review date a handout has passed, or None while it is current (or never reviewed)."""
+    due = site.next_review(reviewed) if reviewed else None
+    return due if due and due < today else None
+
+
 def suggest(name: str, packets: dict[str, Packet]) -> str:
     close = difflib.get_close_matches(name, sorted(packets), n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pikepdf
 
-from .builder import UnknownHandout, build, known_slugs, load_library, packet_pdf
+from .builder import Library, UnknownHandout, build, known_slugs, load_library
 from .errors import PacketError
 from .layouts import Layouts
 from .output import write_atomic
-from .packets import Packet, Personal, load_packets, suggest
+from .packets import Packet, Personal, load_packets, overdue_since, suggest
 
 
 class PacketRun:
@@ -54,3 +54,25 @@ class PacketRun:
         data = self.pdf(personal, duplex, allow_overdue, today)
         write_atomic(output, data)
         return len(pikepdf.Pdf.open(io.BytesIO(data)).pages)
+
+
+def packet_pdf(library: Library, name: str, packet: Packet, pdfs: dict[str, bytes], cards: dict[str, bytes],
+               layouts: Layouts, renderer, personal: Personal, duplex: bool, allow_overdue: bool,
+               today: dt.date) -> bytes:
+    """Assemble a packet from rendered handout PDFs; overdue or failed handouts are refused by name."""
+    from .assemble import Part, assemble
+    from .cards import card_sheet
+
+    parts = []
+    for slug in packet.handouts:
+        handout = library.handouts.get(slug)
+        if handout is None or slug not in pdfs:
+            raise PacketError(f"packet '{name}': handout '{slug}' did not build; fix it first")
+        overdue = overdue_since(library.site, handout.meta.reviewed, today)
+        if overdue and not allow_overdue:
+            raise PacketError(f"packet '{name}': handout '{slug}' was due for review on {overdue.isoformat()}; "
+                              "review it, or use --allow-overdue to print it marked 'Review overdue'")
+        parts.append(Part(handout, pdfs[slug], overdue))
+    own_cards = [cards[s] for s in packet.handouts if s in cards] if packet.cards else []
+    sheet = card_sheet(own_cards, library.site, layouts, renderer) if own_cards else None
+    return assemble(packet, parts, sheet, library.site, layouts, renderer, personal, duplex)

@@ -13,11 +13,13 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 from .brand import Site
 from .errors import RenderError
+from .options import DEFAULT_SOURCE_DATE_EPOCH, PDF_OPTIONS
 
-# Font subsets carry a "modified" time; fontTools takes it from here, so identical inputs give identical bytes.
-os.environ.setdefault("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01
+# Font subsets carry a "modified" time; fontTools takes it from here, so identical inputs give
+# identical bytes.
+os.environ.setdefault("SOURCE_DATE_EPOCH", DEFAULT_SOURCE_DATE_EPOCH)
 
-PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_tags": True, "custom_metadata": False}
+__all__ = ["PDF_OPTIONS", "Fetcher", "Renderer"]
 
 
 class Fetcher(URLFetcher):

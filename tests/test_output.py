@@ -32,5 +32,5 @@ def test_build_into_an_unwritable_place_says_so(project, cli):
     (root / "dist").write_text("a file where the output folder should be")
     run = cli(root, "build")
     assert run.code == 1
-    expected = f"error: dist/handouts/good.pdf: cannot write: {root / 'dist'} is a file, not a folder"
+    expected = f"error: dist: cannot write: {root / 'dist'} is a file, not a folder"
     assert run.err.splitlines()[0] == expected
