@@ -153,8 +153,8 @@ def build(root: Path, out: Path, slugs: list[str] | None = None,
         if inputs and not force:
             record = stamp.load(record_file)
             if record and stamp.unchanged(record, inputs, out):
-                return Result(handouts=record.handouts, cards=record.cards, unchanged=True,
-                              seconds=time.perf_counter() - started)
+                return Result(handouts=record.handouts, cards=record.cards, packets=record.packets,
+                              unchanged=True, seconds=time.perf_counter() - started)
         stamp.forget(record_file)
         try:
             result, site = _Build(root, out, slugs or [], progress, jobs, force, Store(cache_dir)).run()
@@ -166,7 +166,7 @@ def build(root: Path, out: Path, slugs: list[str] | None = None,
             outputs += [f"packets/{name}.pdf" for name in result.packets]
             outputs.append("manifest.json")
             stamp.save(record_file, inputs, [str(f.path) for f in site.fonts], out, outputs,
-                       result.handouts, result.cards)
+                       result.handouts, result.cards, result.packets)
     result.seconds = time.perf_counter() - started
     return result
 

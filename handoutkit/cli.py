@@ -146,6 +146,10 @@ def packet(root: Path, args: argparse.Namespace, today: dt.date | None = None) -
     return EXIT_OK
 
 
+def _shown(path: Path, root: Path) -> Path:
+    return path.relative_to(root) if path.is_relative_to(root) else path
+
+
 def _count(items: list, noun: str) -> str:
     return f"{len(items)} {noun}{'s' * (len(items) != 1)}"
 
@@ -179,7 +183,9 @@ def run_build(root: Path, slugs: list[str], out: Path, jobs: int = 1, force: boo
         summary += f"; {len(result.errors)} failed"
     if not quiet:
         print(summary)
-        if result.handouts:
+        if result.unchanged:  # the last build's verdicts still hold; checking again costs a second
+            print(f"check: nothing changed since the last check; report in {_shown(out / 'report.html', root)}")
+        elif result.handouts:
             check_built(root, result.handouts, out)
     return EXIT_OK if result.ok else EXIT_FAILED
 

@@ -10,6 +10,7 @@ stops if nothing differs. Anything else takes the normal path, where the per-out
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import json
 import os
@@ -31,6 +32,7 @@ class Record:
     outputs: dict[str, list[int]]
     handouts: list[str]
     cards: list[str]
+    packets: list[str]
 
 
 def record_path(cache_dir: Path, out: Path) -> Path:
@@ -70,6 +72,8 @@ class Inputs:
             "files": self.files,
             "fonts": {f: _stat(Path(f)) for f in fonts},
             "all_code": code_digest(()),
+            # Review dates fall due with time: a packet can become refused without any file changing.
+            "today": dt.date.today().isoformat(),
             **render_settings(),
         }
         return hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()
@@ -90,11 +94,11 @@ def unchanged(record: Record, inputs: Inputs, out: Path) -> bool:
 
 
 def save(path: Path, inputs: Inputs, fonts: list[str], out: Path, outputs: list[str],
-         handouts: list[str], cards: list[str]) -> None:
+         handouts: list[str], cards: list[str], packets: list[str]) -> None:
     stats = {name: _stat(out / name) for name in outputs}
     if any(s is None for s in stats.values()):
         return
-    record = Record(inputs.fingerprint(fonts), fonts, stats, handouts, cards)  # type: ignore[arg-type]
+    record = Record(inputs.fingerprint(fonts), fonts, stats, handouts, cards, packets)  # type: ignore[arg-type]
     write_atomic(path, json.dumps(asdict(record), indent=1).encode())
 
 
