@@ -144,10 +144,14 @@ class Layouts:
         """The packet's cover, then the overlay pages: a blank back, the personal line, overdue marks."""
         language = self.site.settings.language
         t = self.labels_for(language)
-        return self._fill("packet-cover", "cover.css", None, self.site.page_size, packet=packet, placed=placed,
-                          personal=personal, overdue=overdue, lang=language, t=t,
-                          day=self.day(personal.date, language) if personal.date else "",
-                          month=lambda d: self.month(d, language))
+        filled = self._fill("packet-cover", "cover.css", None, self.site.page_size, packet=packet, placed=placed,
+                            personal=personal, overdue=overdue, lang=language, t=t,
+                            day=self.day(personal.date, language) if personal.date else "",
+                            month=lambda d: self.month(d, language))
+        contact = self.site.contact
+        line = " · ".join(x for x in (self.site.name, contact.phone, contact.website, contact.address) if x)
+        # A string in the margin box, not a running element: WeasyPrint lays the cover out once.
+        return Filled(filled.html, [*filled.css, f"@page {{ @bottom-center {{ content: {_css_string(line)}; }} }}"])
 
     def day(self, date: dt.date, language: str = "en") -> str:
         """'27 Nov 2026' in the site's language: unambiguous wherever it is read."""
