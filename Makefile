@@ -23,16 +23,19 @@ build: $(VENV)/.installed
 	$(BIN)/python build.py build
 
 test: $(VENV)/.installed-test
-	$(BIN)/ruff check handoutkit tests build.py
+	$(BIN)/ruff check handoutkit tests build.py bench
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check handoutkit tests build.py bench
 
-# Measure the builder on a synthetic library (N=40) and print the table for the README's Performance
-# section; the numbers go to bench/results.json. Options: make bench BENCH="--handouts 20 --repeat 1".
+# Measure the builder on a synthetic library (N=40), a personalised packet, and the front desk over
+# loopback; each prints its table for the README's Performance section and writes bench/results*.json.
+# Options for the first part: make bench BENCH="--handouts 20 --repeat 1".
 bench: $(VENV)/.installed
 	$(BIN)/python -m bench $(BENCH)
+	$(BIN)/python -m bench.packets
+	$(BIN)/python -m bench.web
 
 # Regenerate the golden HTML of the seed handout after a deliberate layout change.
 golden: $(VENV)/.installed

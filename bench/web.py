@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import logging
+import os
 import re
 import statistics
 import sys
@@ -123,13 +124,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--project", type=Path, default=ROOT, help="project folder (default: this one)")
     args = parser.parse_args(argv)
 
+    from handoutkit.desk import Desk
     from handoutkit.web import create_app
     from handoutkit.web.serve import make_server, stop
 
     logging.getLogger("waitress").setLevel(logging.ERROR)  # queue-depth warnings are expected here
     root = args.project.resolve()
     started = time.perf_counter()
-    app = create_app(root)
+    desk = Desk(root, processes=os.cpu_count() or 1)  # as `serve` runs it
+    app = create_app(root, desk=desk)
     app.extensions["desk"].warm()
     warm_s = time.perf_counter() - started
     server = make_server(app, "127.0.0.1", 0)
@@ -145,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"{args.clients} clients": concurrent(port, args.requests, args.clients)}
     finally:
         stop(server)
+        desk.close()
         thread.join(timeout=5)
     scratch = from_scratch(root)
 

@@ -167,7 +167,10 @@ class _OneAtATime:
 class Desk:
     """Everything the front desk needs, for one project folder; safe to share between request threads."""
 
-    def __init__(self, root: Path, today: Callable[[], dt.date] = dt.date.today):
+    def __init__(self, root: Path, today: Callable[[], dt.date] = dt.date.today, processes: int = 0):
+        """processes > 0 lays out packet covers in that many render processes, side by side (the server's
+        choice); 0 lays them out here, one at a time."""
+        self.processes = processes
         self.root = root.resolve()
         self.out = self.root / "dist"
         self.today = today
@@ -198,7 +201,7 @@ class Desk:
                    if old is None or old.signature.get(name) != signature.get(name)}
         everything = old is None or any(not _is_handout_text(name) for name in changed)
         if old is None or any(name.startswith(("styles/", "layouts/")) for name in changed):
-            self._layouts, self._renderer = None, None  # brand, settings or layouts changed
+            self.close()  # brand, settings or layouts changed: new tools on next use
         edited = {slug_for(Path(name)) for name in changed if name.endswith(".md")}
         stale = [s for s in library.handouts if everything or s in edited or s not in old.pdfs]
         snapshot = Snapshot(signature, library, load_packets(self.root, _known(library)))
@@ -251,11 +254,22 @@ class Desk:
     def _tools(self, library: Library):
         """The long-lived Layouts and Renderer (created on first use, again after the brand changes)."""
         if self._renderer is None:
-            from .render import Renderer  # imported here: WeasyPrint takes about a second to import
-
             self._layouts = Layouts(library.site)
-            self._renderer = _OneAtATime(Renderer(library.site), self._lock)
+            if self.processes:
+                from .workers import Pool
+
+                self._renderer = Pool(library.site, self.processes)
+            else:
+                from .render import Renderer  # imported here: WeasyPrint takes about a second to import
+
+                self._renderer = _OneAtATime(Renderer(library.site), self._lock)
         return self._layouts, self._renderer
+
+    def close(self) -> None:
+        """Let go of the renderer (and its processes, if any)."""
+        renderer, self._layouts, self._renderer = self._renderer, None, None
+        if hasattr(renderer, "close"):
+            renderer.close()
 
     def warm(self) -> None:
         """Load and build everything, make the thumbnails and lay out one cover, so first requests are quick."""
@@ -263,9 +277,14 @@ class Desk:
         for slug in snapshot.pdfs:
             self.thumbnail(slug)
         if snapshot.pdfs:
+            from concurrent.futures import ThreadPoolExecutor
+
             first = next(iter(snapshot.pdfs))
             warmup = Personal("Warm Up", self.today(), "Desk", "Warm up")
-            self.packet([first], warmup, duplex=True, allow_overdue=True)
+            lanes = max(1, self.processes)  # one cover per render process, at the same time
+            with ThreadPoolExecutor(lanes) as threads:
+                list(threads.map(lambda _: self.packet([first], warmup, duplex=True, allow_overdue=True),
+                                 range(lanes)))
 
     # -- what the pages ask for ------------------------------------------------------------------
 

@@ -25,6 +25,7 @@ class Job:
     css: tuple[str, ...]
     base: Path
     source: Path
+    tagged: bool = True  # False for pages that only serve as overlays
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,8 @@ class Rendered:
 def render_one(renderer, job: Job) -> Rendered | HandoutError:
     """Render a job; failures come back as a HandoutError naming the source, never as a raise."""
     try:
-        return Rendered(*renderer.pdf(job.html, list(job.css), job.base, job.source, job.identifier))
+        return Rendered(*renderer.pdf(job.html, list(job.css), job.base, job.source, job.identifier,
+                                      tagged=job.tagged))
     except HandoutError as exc:
         return exc
     except Exception as exc:  # anything else from the engine still belongs to this one file
@@ -181,3 +183,23 @@ class Renderers:
             return
         for tag, job in broken:
             yield tag, RenderError("the renderer stopped unexpectedly while laying out this file", job.source)
+
+
+class Pool:
+    """Render processes that live as long as a server: documents are laid out side by side, one per
+    process, and travel through pipes only (nothing is written to disk). Has the Renderer's pdf()."""
+
+    def __init__(self, site: Site, processes: int):
+        from concurrent.futures import ProcessPoolExecutor
+
+        self._pool = ProcessPoolExecutor(processes, mp_context=_context(), initializer=_start, initargs=(site,))
+
+    def pdf(self, html: str, css: list[str], base: Path, source: Path, identifier: str,
+            tagged: bool = True) -> tuple[bytes, int]:
+        outcome = self._pool.submit(_work, Job(identifier, html, tuple(css), base, source, tagged)).result()
+        if isinstance(outcome, HandoutError):
+            raise outcome
+        return outcome.pdf, outcome.pages
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)

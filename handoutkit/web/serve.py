@@ -80,6 +80,7 @@ def address(server, host: str) -> str:
 
 def run(root: Path, host: str, port: int, token_file: Path | None) -> int:
     """Start the desk and serve until Ctrl-C; exit codes follow the command line's (2: usage error)."""
+    from ..desk import Desk
     from ..errors import HandoutError
     from . import create_app
 
@@ -98,7 +99,8 @@ def run(root: Path, host: str, port: int, token_file: Path | None) -> int:
               file=sys.stderr)
         return 2
     setup_logging()
-    app = create_app(root, token=token)
+    desk = Desk(root, processes=os.cpu_count() or 1)  # covers are laid out side by side
+    app = create_app(root, token=token, desk=desk)
     try:
         server = make_server(app, host, port)
     except OSError as exc:
@@ -117,5 +119,6 @@ def run(root: Path, host: str, port: int, token_file: Path | None) -> int:
         pass
     finally:
         server.close()
+        desk.close()
     print("Front desk stopped.")
     return 0
