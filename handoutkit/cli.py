@@ -40,6 +40,8 @@ def parser(project: Path) -> argparse.ArgumentParser:
                    help="render with up to N worker processes (default: the number of cores, %(default)s)")
     b.add_argument("--force", action="store_true", help="render everything again, ignoring the cache")
     b.add_argument("--quiet", "-q", action="store_true", help="print only errors")
+    b.add_argument("--no-check", dest="check", action="store_false",
+                   help="skip the check's one-line verdicts at the end (and dist/report.html)")
     b.add_argument("--cache", type=Path, metavar="DIR", help="cache folder (default: PROJECT/.cache)")
 
     k = commands.add_parser(
@@ -113,7 +115,7 @@ def main(argv: list[str] | None = None, project: Path | None = None) -> int:
     if args.command is None:  # plain `python build.py` builds everything
         return run_build(root, [], root / "dist", jobs=_cores())
     return run_build(root, args.slugs, args.out or root / "dist", jobs=args.jobs, force=args.force,
-                     quiet=args.quiet, cache=args.cache)
+                     quiet=args.quiet, cache=args.cache, check=args.check)
 
 
 def _date(text: str) -> dt.date:
@@ -155,7 +157,7 @@ def _count(items: list, noun: str) -> str:
 
 
 def run_build(root: Path, slugs: list[str], out: Path, jobs: int = 1, force: bool = False,
-              quiet: bool = False, cache: Path | None = None) -> int:
+              quiet: bool = False, cache: Path | None = None, check: bool = True) -> int:
     from .progress import reporter
 
     if not (root / "handouts").is_dir():
@@ -183,10 +185,12 @@ def run_build(root: Path, slugs: list[str], out: Path, jobs: int = 1, force: boo
         summary += f"; {len(result.errors)} failed"
     if not quiet:
         print(summary)
-        if result.unchanged:  # the last build's verdicts still hold; checking again costs a second
-            print(f"check: nothing changed since the last check; report in {_shown(out / 'report.html', root)}")
-        elif result.handouts:
-            check_built(root, result.handouts, out)
+    if quiet or not check:
+        pass
+    elif result.unchanged:  # the last build's verdicts still hold; checking again costs a second
+        print(f"check: nothing changed since the last check; report in {_shown(out / 'report.html', root)}")
+    elif result.handouts:
+        check_built(root, result.handouts, out)
     return EXIT_OK if result.ok else EXIT_FAILED
 
 
