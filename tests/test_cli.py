@@ -147,3 +147,12 @@ def test_readme_lists_every_front_matter_field():
     readme = (SEED.parent.parent / "README.md").read_text(encoding="utf-8")
     for name in FrontMatter.model_fields:
         assert f"| `{name}` |" in readme
+
+
+def test_no_check_ends_with_the_summary(project, cli):
+    root = project({"good.md": GOOD})
+    run = cli(root, "build", "--no-check")
+    assert run.code == 0, run.err
+    assert run.out.splitlines()[-1].startswith("built 1 handout and 0 cards in ")
+    assert "check:" not in run.out
+    assert not (root / "dist" / "report.html").exists()
