@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: all build test lint bench golden clean
+.PHONY: all build test chromium lint bench golden clean
 
 all: build
 
@@ -22,9 +22,16 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 build: $(VENV)/.installed
 	$(BIN)/python build.py build
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test chromium
 	$(BIN)/ruff check handoutkit tests build.py bench
 	$(BIN)/python -m pytest
+
+# The browser test drives Debian's chromium (no browser is downloaded): installed here when missing.
+chromium:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "the browser test needs Debian's chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check handoutkit tests build.py bench
