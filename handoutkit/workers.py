@@ -52,6 +52,10 @@ _start_failure = ""
 
 def _start(site: Site) -> None:
     global _renderer, _start_failure
+    import signal
+
+    # Ctrl-C reaches every process in the terminal's group: the parent alone decides what stops.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         from .render import Renderer
 
