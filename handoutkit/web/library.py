@@ -23,13 +23,16 @@ def index():
                            grades=grades_available())
 
 
-def pdf_response(data: bytes, filename: str) -> Response:
-    """An unpersonalised PDF, shown in the browser's viewer; revalidated so an edit shows at once."""
-    response = Response(data, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-cache"
+def revalidated(data: bytes, mimetype: str, headers: dict[str, str] | None = None) -> Response:
+    """Unpersonalised bytes the browser may keep but must revalidate, so an edit shows at once."""
+    response = Response(data, mimetype=mimetype, headers={"Cache-Control": "no-cache", **(headers or {})})
     response.set_etag(hashlib.sha256(data).hexdigest())
     return response.make_conditional(request)
+
+
+def pdf_response(data: bytes, filename: str) -> Response:
+    """An unpersonalised PDF, shown in the browser's viewer."""
+    return revalidated(data, "application/pdf", {"Content-Disposition": f'inline; filename="{filename}"'})
 
 
 @bp.route("/handouts/<slug>.pdf")
@@ -39,10 +42,7 @@ def handout(slug: str):
 
 @bp.route("/handouts/<slug>.png")
 def thumbnail(slug: str):
-    data = desk().thumbnail(slug)
-    response = Response(data, mimetype="image/png", headers={"Cache-Control": "no-cache"})
-    response.set_etag(hashlib.sha256(data).hexdigest())
-    return response.make_conditional(request)
+    return revalidated(desk().thumbnail(slug), "image/png")
 
 
 @bp.route("/cards/<slug>.pdf")
