@@ -86,6 +86,15 @@ class Site:
         return tuple((self.root / d).resolve() for d in ("handouts", "styles", "layouts"))
 
 
+DUE_DAYS = 60  # a review is "due" this many days before its date
+
+
+def review_state(due: dt.date, today: dt.date) -> str:
+    """"overdue" once the next-review date has passed, "due" within DUE_DAYS of it, else "current"."""
+    left = (due - today).days
+    return "overdue" if left < 0 else "due" if left <= DUE_DAYS else "current"
+
+
 def add_months(day: dt.date, months: int) -> dt.date:
     """The same day of the month, months later (the 31st becomes the month's last day)."""
     month0 = day.month - 1 + months

@@ -14,14 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import contrast, jargon, pemat, readability, voice
-from .brand import Site, add_months
+from .brand import Site, add_months, review_state
 from .builder import load_library, select
 from .content import Handout
 from .errors import HandoutError
 from .output import read_manifest
 from .prose import SUMMARY, Block, Image, Locator, Sentence, graded_text, read_body, sentences
 
-DUE_DAYS = 60  # a review is "due" this many days before its date
 LONG_SENTENCE = 25  # words; UK readability guidance: none over 25
 AVERAGE_SENTENCE = 20  # words; the Oxford Guide to Plain English asks for 15-20 on average
 PASSIVE_MAX = 0.10  # share of passive sentences above which the check warns
@@ -126,8 +125,7 @@ def review(handout: Handout, months: int, today: dt.date) -> Governance:
         return Governance(meta.version, None, None, "not reviewed", None, len(meta.sources), meta.url)
     due = add_months(meta.reviewed, months)
     left = (due - today).days
-    state = "overdue" if left < 0 else "due" if left <= DUE_DAYS else "current"
-    return Governance(meta.version, meta.reviewed, due, state, left, len(meta.sources), meta.url)
+    return Governance(meta.version, meta.reviewed, due, review_state(due, today), left, len(meta.sources), meta.url)
 
 
 def points(size: str) -> float | None:

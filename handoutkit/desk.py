@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pikepdf
 
+from .brand import review_state
 from .builder import Library, UnknownHandout, build, load_library
 from .content import Handout, slug_for
 from .errors import HandoutError, PacketError
@@ -30,7 +31,6 @@ from .packets_run import packet_pdf
 WATCHED = ("handouts", "layouts", "styles")
 # The front desk's own pages and stylesheet: editing them changes no handout.
 WEB_ONLY = ("layouts/web/", "styles/web.css")
-DUE_DAYS = 60  # a review is "due soon" this many days before its date
 THUMB_WIDTH = 320  # pixels
 
 
@@ -128,8 +128,7 @@ def review(handout: Handout, library: Library, today: dt.date) -> Review:
     if reviewed is None:
         return Review("none", None)
     due = library.site.next_review(reviewed)
-    state = "overdue" if due < today else "due" if (due - today).days <= DUE_DAYS else "current"
-    return Review(state, due)
+    return Review(review_state(due, today), due)
 
 
 def reading_grade(handout: Handout, library: Library) -> float | None:

@@ -10,10 +10,10 @@ from typing import Any
 
 import jinja2
 
+from .brand import DUE_DAYS
 from .check import (
     AVERAGE_SENTENCE,
     BODY_MIN_PT,
-    DUE_DAYS,
     LONG_SENTENCE,
     PASSIVE_MAX,
     SEVERITIES,
